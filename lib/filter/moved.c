@@ -1,0 +1,213 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright (c) 2026 sipshield authors
+ */
+
+/*
+ * The moved table: rte_hash (lock-free readers) keyed by a 64-bit digest of
+ * the normalised key; the value holds the full key, so a lookup that lands
+ * on a different key with the same digest is told apart by one compare.
+ * An 8-byte key keeps 1,000,000 entries in ~30 MB of hash and lets the
+ * hash compare keys in one instruction, instead of 260-byte keys.
+ */
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <rte_errno.h>
+#include <rte_hash.h>
+#include <rte_hash_crc.h>
+#include <rte_jhash.h>
+
+#include "ss_filter.h"
+
+struct ss_moved {
+	struct rte_hash *h;
+	uint32_t n_host;	/* entries with a host: lookups try user@host */
+	uint32_t n_any;		/* entries without: lookups try the bare user */
+};
+
+/*
+ * 64 bits from Jenkins' lookup3 (two independent 32-bit halves; two CRCs
+ * with different seeds would not do: CRC is linear, so their XOR depends
+ * on the length only). The lengths seed it, so "ab"+"c" differs from
+ * "a"+"bc".
+ */
+static uint64_t
+key_digest(const struct ss_sip_key *k)
+{
+	uint32_t lo = k->user_len, hi = k->host_len;
+
+	rte_jhash_2hashes(k->user, k->user_len, &lo, &hi);
+	rte_jhash_2hashes(k->host, k->host_len, &lo, &hi);
+	return (uint64_t)hi << 32 | lo;
+}
+
+static bool
+key_equal(const struct ss_sip_key *a, const struct ss_sip_key *b)
+{
+	return a->user_len == b->user_len && a->host_len == b->host_len &&
+		memcmp(a->user, b->user, a->user_len) == 0 &&
+		memcmp(a->host, b->host, a->host_len) == 0;
+}
+
+struct ss_moved *
+ss_moved_create(const char *name, uint32_t capacity, int socket)
+{
+	struct rte_hash_parameters p = {
+		.name = name,
+		.entries = capacity < 8 ? 8 : capacity,
+		.key_len = sizeof(uint64_t),
+		.hash_func = rte_hash_crc,
+		.socket_id = socket,
+		/* readers never lock; writers are serialised by the caller */
+		.extra_flag = RTE_HASH_EXTRA_FLAGS_RW_CONCURRENCY_LF |
+			RTE_HASH_EXTRA_FLAGS_EXT_TABLE,
+	};
+	struct ss_moved *t = calloc(1, sizeof(*t));
+
+	if (t == NULL) {
+		rte_errno = ENOMEM;
+		return NULL;
+	}
+	t->h = rte_hash_create(&p);
+	if (t->h == NULL) {
+		free(t);
+		return NULL;
+	}
+	return t;
+}
+
+void
+ss_moved_free(struct ss_moved *t)
+{
+	const void *k;
+	void *data;
+	uint32_t next = 0;
+
+	if (t == NULL)
+		return;
+	while (rte_hash_iterate(t->h, &k, &data, &next) >= 0)
+		free(data);
+	rte_hash_free(t->h);
+	free(t);
+}
+
+static bool
+uri_ok(const char *uri, size_t len)
+{
+	if (len == 0 || len > SS_MOVED_URI_MAX)
+		return false;
+	if (!(len > 4 && strncasecmp(uri, "sip:", 4) == 0) &&
+			!(len > 5 && strncasecmp(uri, "sips:", 5) == 0) &&
+			!(len > 4 && strncasecmp(uri, "tel:", 4) == 0))
+		return false;
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)uri[i];
+
+		/* the URI goes between < > in a header: nothing that ends it */
+		if (c <= 0x20 || c >= 0x7f || c == '<' || c == '>' || c == '"')
+			return false;
+	}
+	return true;
+}
+
+static uint32_t *
+count_of(struct ss_moved *t, const struct ss_sip_key *key)
+{
+	return key->host_len > 0 ? &t->n_host : &t->n_any;
+}
+
+int
+ss_moved_add(struct ss_moved *t, const struct ss_sip_key *key, const char *uri,
+		size_t uri_len, bool has_expires, uint32_t expires)
+{
+	uint64_t d = key_digest(key);
+	struct ss_moved_entry *e, *old = NULL;
+	int rc;
+
+	if (!uri_ok(uri, uri_len))
+		return -EINVAL;
+	rc = rte_hash_lookup_with_hash_data(t->h, &d, (hash_sig_t)d, (void **)&old);
+	if (rc >= 0 && !key_equal(&old->key, key))
+		return -EEXIST;
+	e = malloc(sizeof(*e) + uri_len);
+	if (e == NULL)
+		return -ENOMEM;
+	e->expires = expires;
+	e->has_expires = has_expires;
+	e->uri_len = (uint16_t)uri_len;
+	e->uri = e->data;
+	e->line = 0;
+	e->key = *key;
+	memcpy(e->data, uri, uri_len);
+	rc = rte_hash_add_key_with_hash_data(t->h, &d, (hash_sig_t)d, e);
+	if (rc < 0) {
+		free(e);
+		return rc;
+	}
+	if (old != NULL) {
+		/*
+		 * Readers may still hold old: the live-update work frees it
+		 * after an RCU grace period; without readers running, now.
+		 */
+		free(old);
+	} else {
+		__atomic_fetch_add(count_of(t, key), 1, __ATOMIC_RELAXED);
+	}
+	return 0;
+}
+
+int
+ss_moved_del(struct ss_moved *t, const struct ss_sip_key *key)
+{
+	uint64_t d = key_digest(key);
+	struct ss_moved_entry *old;
+	int32_t pos;
+
+	if (rte_hash_lookup_with_hash_data(t->h, &d, (hash_sig_t)d, (void **)&old) < 0 ||
+			!key_equal(&old->key, key))
+		return -ENOENT;
+	pos = rte_hash_del_key_with_hash(t->h, &d, (hash_sig_t)d);
+	if (pos < 0)
+		return -ENOENT;
+	/* lock-free mode keeps the slot until we say readers are done */
+	rte_hash_free_key_with_position(t->h, pos);
+	free(old);
+	__atomic_fetch_sub(count_of(t, key), 1, __ATOMIC_RELAXED);
+	return 0;
+}
+
+const struct ss_moved_entry *
+ss_moved_find(const struct ss_moved *t, const struct ss_sip_key *key)
+{
+	uint64_t d = key_digest(key);
+	struct ss_moved_entry *e;
+
+	if (rte_hash_lookup_with_hash_data(t->h, &d, (hash_sig_t)d, (void **)&e) < 0)
+		return NULL;
+	return key_equal(&e->key, key) ? e : NULL;
+}
+
+const struct ss_moved_entry *
+ss_moved_lookup(const struct ss_moved *t, struct ss_sip_key *key)
+{
+	const struct ss_moved_entry *e = NULL;
+
+	/* skip a probe (a cache miss in a big table) that cannot hit */
+	if (key->host_len > 0 && __atomic_load_n(&t->n_host, __ATOMIC_RELAXED) > 0)
+		e = ss_moved_find(t, key);
+	if (e == NULL && __atomic_load_n(&t->n_any, __ATOMIC_RELAXED) > 0) {
+		ss_sip_key_drop_host(key);
+		e = ss_moved_find(t, key);
+	}
+	return e;
+}
+
+uint32_t
+ss_moved_count(const struct ss_moved *t)
+{
+	return __atomic_load_n(&t->n_host, __ATOMIC_RELAXED) +
+		__atomic_load_n(&t->n_any, __ATOMIC_RELAXED);
+}

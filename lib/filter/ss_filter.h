@@ -1,0 +1,162 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright (c) 2026 sipshield authors
+ */
+
+/*
+ * lib/filter: what sipshield does with one SIP datagram (DESIGN §2), and
+ * the moved table it consults.
+ *
+ * ss_filter_process() is the whole per-message decision: parse, verdict,
+ * reply. It is worker-safe and lock-free: it reads the filter and the
+ * table, writes only the caller's buffers and the worker's scratch.
+ */
+
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ss_sip.h"
+#include "ss_conf.h"
+
+/* --- Moved table ------------------------------------------------------- */
+
+struct ss_moved;
+
+/* A table value: where a moved user is now. Immutable once published. */
+struct ss_moved_entry {
+	uint32_t expires;	/* 302 Expires, when has_expires */
+	uint8_t has_expires;
+	uint16_t uri_len;
+	const char *uri;	/* new-uri, not NUL-terminated (points into data) */
+	uint32_t line;		/* line of the file it came from (0: not a file) */
+	struct ss_sip_key key;	/* the full key, to rule out digest collisions */
+	char data[];
+};
+
+#define SS_MOVED_URI_MAX 255
+
+/*
+ * Create an empty table for up to `capacity` entries on NUMA `socket`
+ * (SOCKET_ID_ANY). `name` must be unique in the process (rte_hash names
+ * are global). Needs EAL. NULL and rte_errno on failure. Control thread.
+ */
+struct ss_moved *ss_moved_create(const char *name, uint32_t capacity, int socket);
+void ss_moved_free(struct ss_moved *t);
+
+/*
+ * Add or replace an entry. uri must be a sip:, sips: or tel: URI of at
+ * most SS_MOVED_URI_MAX bytes without whitespace or < > ". Returns 0,
+ * -EINVAL (bad URI), -ENOSPC (table full) or -EEXIST (a different key with
+ * the same digest: never seen in practice, reported rather than hidden).
+ * Control thread only; serialise writers.
+ */
+int ss_moved_add(struct ss_moved *t, const struct ss_sip_key *key, const char *uri,
+		size_t uri_len, bool has_expires, uint32_t expires);
+
+/* Remove an entry: 0 or -ENOENT. Control thread only. */
+int ss_moved_del(struct ss_moved *t, const struct ss_sip_key *key);
+
+/*
+ * Find the entry for an exact key (host included, or empty for the
+ * any-host entries). Worker-safe, lock-free. NULL when absent.
+ */
+const struct ss_moved_entry *ss_moved_find(const struct ss_moved *t, const struct ss_sip_key *key);
+
+/*
+ * DESIGN §2 lookup of a Request-URI key: user@host first, then the
+ * user's any-host entry. Modifies key (drops its host for the second
+ * try). Worker-safe.
+ */
+const struct ss_moved_entry *ss_moved_lookup(const struct ss_moved *t, struct ss_sip_key *key);
+
+uint32_t ss_moved_count(const struct ss_moved *t);
+
+/*
+ * Load a moved-table file (`user[@host] new-uri [expires]` per line, `#`
+ * comments) into an empty table. Returns the number of entries, or a
+ * negative errno with `file:line: problem` in err. Control thread.
+ */
+int ss_moved_load_file(struct ss_moved *t, const char *path, char *err, size_t errlen);
+
+/* Count the entry lines of a moved-table file (to size a table), or -errno. */
+int ss_moved_count_file(const char *path);
+
+/*
+ * Parse one table line, in place (it is split into fields; *uri points
+ * into it). Returns 1 with the fields set, 0 for a blank or comment line,
+ * or -EINVAL with the problem in err (without file:line).
+ */
+int ss_moved_parse_line(char *line, struct ss_sip_key *key, const char **uri,
+		size_t *uri_len, bool *has_expires, uint32_t *expires, char *err, size_t errlen);
+
+/* --- Verdicts ---------------------------------------------------------- */
+
+enum ss_verdict {
+	SS_VERDICT_PASS = 0,
+	SS_VERDICT_ANSWER,	/* reply built: 423 or 302 */
+	SS_VERDICT_DROP,
+};
+
+/* Why: each maps to a counter and to `sipshield-cli check`'s reason word. */
+enum ss_reason {
+	SS_REASON_NOT_SIP = 0,		/* drop: neither request nor response */
+	SS_REASON_KEEPALIVE,		/* pass: CRLF or STUN */
+	SS_REASON_RESPONSE,		/* pass */
+	SS_REASON_ACK_OURS,		/* drop: ACK for our own 302, absorbed */
+	SS_REASON_TOO_BRIEF,		/* answer 423 */
+	SS_REASON_MOVED,		/* answer 302 */
+	SS_REASON_WOULD_AMPLIFY,	/* pass: reply > request + 64 bytes */
+	SS_REASON_NO_ROOM,		/* pass: reply does not fit the caller's buffer */
+	SS_REASON_UNANSWERABLE,		/* pass: earns a reply but lacks Via/From/... */
+	SS_REASON_NO_RULE,		/* pass: no rule applies */
+	SS_REASON_EXPIRES_OK,		/* pass: REGISTER/SUBSCRIBE long enough or 0 */
+	SS_REASON_NO_EXPIRY,		/* pass: nothing to check (no Contact, no value) */
+	SS_REASON_CONTACT_STAR,		/* pass: Contact: * */
+	SS_REASON_IN_DIALOG,		/* pass: To has a tag */
+	SS_REASON_NOT_MOVED,		/* pass: user not in the table */
+	SS_REASON_URI_UNUSABLE,		/* pass: no key (no user, scheme, too long) */
+	SS_REASON_SCAN_ERROR,		/* pass: Hyperscan failed */
+	SS_REASON_COUNT
+};
+
+/* Short name of a reason, [a-z_] (telemetry and `check`). */
+const char *ss_reason_name(enum ss_reason r);
+
+/* Largest reply over the request: DESIGN §2's amplification bound. */
+#define SS_FILTER_MAX_GROWTH 64
+
+/* Shared, read-only while workers run. */
+struct ss_filter {
+	uint32_t min_expires;
+	uint32_t min_expires_subscribe;
+	uint32_t redirect_methods;	/* 1u << enum ss_sip_method */
+	const struct ss_sip_hs *hs;
+	struct ss_moved *moved;		/* may be NULL: nothing has moved */
+	uint8_t secret[SS_SIP_SECRET_LEN];
+};
+
+/* The outcome for one message. */
+struct ss_filter_result {
+	uint8_t verdict;	/* enum ss_verdict */
+	uint8_t reason;		/* enum ss_reason */
+	uint8_t kind;		/* enum ss_sip_kind */
+	uint8_t method;		/* enum ss_sip_method, for requests */
+	uint16_t reply_len;	/* bytes written to the reply buffer (ANSWER) */
+	uint16_t code;		/* 423 or 302 (ANSWER, or what it would have been) */
+};
+
+/* Fill f from a config; moved and secret are the caller's to set. */
+void ss_filter_init(struct ss_filter *f, const struct ss_conf *conf, const struct ss_sip_hs *hs);
+
+/*
+ * Decide what to do with the UDP payload msg[0..len) that came from src.
+ * On ANSWER the reply is in out[0..result->reply_len); out must hold
+ * len + SS_FILTER_MAX_GROWTH bytes or out_cap, whichever is smaller,
+ * bounds the reply. sm is the caller's parse state (kept so the caller can
+ * count methods). Worker-safe with the worker's own scratch.
+ */
+void ss_filter_process(const struct ss_filter *f, struct ss_sip_scratch *scratch,
+		struct ss_sip_msg *sm, const void *msg, size_t len, const struct ss_sip_addr *src,
+		char *out, size_t out_cap, struct ss_filter_result *result);

@@ -1,0 +1,363 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright (c) 2026 sipshield authors
+ */
+
+/*
+ * The first line and the header section (RFC 3261 §7). One pass: each line
+ * is found with memchr, its header name classified by length and first
+ * byte, and only the headers a decision or a reply needs are recorded.
+ */
+
+#include <string.h>
+
+#include "ss_sip.h"
+#include "sip_lex.h"
+
+static const struct {
+	const char *name;
+	uint8_t len;
+} method_names[SS_SIP_M_COUNT] = {
+	[SS_SIP_M_OTHER] = {"OTHER", 5},
+	[SS_SIP_M_INVITE] = {"INVITE", 6},
+	[SS_SIP_M_ACK] = {"ACK", 3},
+	[SS_SIP_M_BYE] = {"BYE", 3},
+	[SS_SIP_M_CANCEL] = {"CANCEL", 6},
+	[SS_SIP_M_REGISTER] = {"REGISTER", 8},
+	[SS_SIP_M_OPTIONS] = {"OPTIONS", 7},
+	[SS_SIP_M_SUBSCRIBE] = {"SUBSCRIBE", 9},
+	[SS_SIP_M_NOTIFY] = {"NOTIFY", 6},
+	[SS_SIP_M_PUBLISH] = {"PUBLISH", 7},
+	[SS_SIP_M_INFO] = {"INFO", 4},
+	[SS_SIP_M_PRACK] = {"PRACK", 5},
+	[SS_SIP_M_UPDATE] = {"UPDATE", 6},
+	[SS_SIP_M_MESSAGE] = {"MESSAGE", 7},
+	[SS_SIP_M_REFER] = {"REFER", 5},
+};
+
+const char *
+ss_sip_method_name(enum ss_sip_method m)
+{
+	if ((unsigned int)m >= SS_SIP_M_COUNT)
+		m = SS_SIP_M_OTHER;
+	return method_names[m].name;
+}
+
+enum ss_sip_method
+ss_sip_method_from_name(const char *name, size_t len)
+{
+	/* RFC 3261 §7.1: the method is case-sensitive */
+	for (unsigned int m = SS_SIP_M_OTHER + 1; m < SS_SIP_M_COUNT; m++)
+		if (method_names[m].len == len && memcmp(method_names[m].name, name, len) == 0)
+			return (enum ss_sip_method)m;
+	return SS_SIP_M_OTHER;
+}
+
+/* RFC 5389 §6: top two bits zero, magic cookie, length covers the rest. */
+static bool
+is_stun(const uint8_t *b, size_t len)
+{
+	size_t body;
+
+	if (len < 20 || (b[0] & 0xc0) != 0)
+		return false;
+	if (b[4] != 0x21 || b[5] != 0x12 || b[6] != 0xa4 || b[7] != 0x42)
+		return false;
+	body = ((size_t)b[2] << 8) | b[3];
+	return body % 4 == 0 && body + 20 == len;
+}
+
+/* RFC 5626 §3.5.1: CRLF keep-alives (a double CRLF ping, a CRLF pong). */
+static bool
+is_crlf_only(const char *p, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		if (p[i] != '\r' && p[i] != '\n')
+			return false;
+	return true;
+}
+
+/* "SIP/" 1*DIGIT "." 1*DIGIT; returns the end, or NULL. */
+static const char *
+parse_version(const char *p, const char *end)
+{
+	const char *d;
+
+	if (end - p < 7 || memcmp(p, "SIP/", 4) != 0)
+		return NULL;
+	p += 4;
+	for (d = p; p < end && lex_is_digit(*p); p++)
+		;
+	if (p == d || p >= end || *p != '.')
+		return NULL;
+	for (d = ++p; p < end && lex_is_digit(*p); p++)
+		;
+	return p == d ? NULL : p;
+}
+
+static bool
+parse_status_line(struct ss_sip_msg *msg, const char *p, const char *eol)
+{
+	const char *v = parse_version(p, eol);
+	unsigned int code = 0;
+
+	if (v == NULL || v >= eol || *v != ' ')
+		return false;
+	v++;
+	for (int i = 0; i < 3; i++, v++) {
+		if (v >= eol || !lex_is_digit(*v))
+			return false;
+		code = code * 10 + (unsigned int)(*v - '0');
+	}
+	/* a fourth digit (bigcode) makes it no status line */
+	if (v < eol && *v != ' ')
+		return false;
+	msg->status = (uint16_t)code;
+	msg->kind = SS_SIP_RESPONSE;
+	return true;
+}
+
+/*
+ * Method SP Request-URI SP SIP-Version. Extra SP between the elements and
+ * trailing SP are tolerated (the request is still SIP: the registrar
+ * rejects it); whitespace inside the URI marks the URI unusable.
+ */
+static bool
+parse_request_line(struct ss_sip_msg *msg, const char *p, const char *eol)
+{
+	const char *m = p, *u, *u_end, *v, *v_end;
+
+	while (p < eol && lex_is_token(*p))
+		p++;
+	if (p == m || p >= eol || !lex_is_ws(*p))
+		return false;
+	msg->method_tok.off = (uint16_t)(m - msg->buf);
+	msg->method_tok.len = (uint16_t)(p - m);
+	msg->method = (uint8_t)ss_sip_method_from_name(m, (size_t)(p - m));
+
+	eol = lex_trim_lws_end(p, eol);
+	for (v = eol; v > p && !lex_is_ws(v[-1]); v--)
+		;
+	v_end = parse_version(v, eol);
+	if (v_end == NULL || v_end != eol)
+		return false;
+	if (eol - v != 7 || memcmp(v, "SIP/2.0", 7) != 0)
+		msg->flags |= SS_SIP_F_VERSION;
+
+	u = lex_skip_lws(p, v);
+	u_end = lex_trim_lws_end(u, v);
+	if (u == u_end)
+		return false;
+	for (const char *q = u; q < u_end; q++)
+		if (lex_is_lws(*q))
+			msg->flags |= SS_SIP_F_RURI;
+	msg->ruri.off = (uint16_t)(u - msg->buf);
+	msg->ruri.len = (uint16_t)(u_end - u);
+	msg->kind = SS_SIP_REQUEST;
+	return true;
+}
+
+enum hdr_id {
+	HDR_OTHER,
+	HDR_VIA,
+	HDR_FROM,
+	HDR_TO,
+	HDR_CALL_ID,
+	HDR_CSEQ,
+	HDR_CONTACT,
+	HDR_EXPIRES,
+};
+
+/* Header names, full and compact (RFC 3261 §7.3.3), case-insensitive. */
+static enum hdr_id
+classify(const char *n, size_t len)
+{
+	switch (len) {
+	case 1:
+		switch (lex_lower(n[0])) {
+		case 'v': return HDR_VIA;
+		case 'f': return HDR_FROM;
+		case 't': return HDR_TO;
+		case 'i': return HDR_CALL_ID;
+		case 'm': return HDR_CONTACT;
+		default: return HDR_OTHER;
+		}
+	case 2:
+		return LEX_EQ(n, len, "to") ? HDR_TO : HDR_OTHER;
+	case 3:
+		return LEX_EQ(n, len, "via") ? HDR_VIA : HDR_OTHER;
+	case 4:
+		if (LEX_EQ(n, len, "from"))
+			return HDR_FROM;
+		return LEX_EQ(n, len, "cseq") ? HDR_CSEQ : HDR_OTHER;
+	case 7:
+		switch (lex_lower(n[0])) {
+		case 'c':
+			if (LEX_EQ(n, len, "call-id"))
+				return HDR_CALL_ID;
+			return LEX_EQ(n, len, "contact") ? HDR_CONTACT : HDR_OTHER;
+		case 'e':
+			return LEX_EQ(n, len, "expires") ? HDR_EXPIRES : HDR_OTHER;
+		default:
+			return HDR_OTHER;
+		}
+	default:
+		return HDR_OTHER;
+	}
+}
+
+/* Record a single-valued header; a second one makes replies unsafe. */
+static struct ss_sip_span *
+single(struct ss_sip_msg *msg, uint8_t *seen, struct ss_sip_span *span, uint16_t dup_flag)
+{
+	if (*seen) {
+		msg->flags |= dup_flag;
+		return NULL;
+	}
+	*seen = 1;
+	return span;
+}
+
+static struct ss_sip_span *
+header_slot(struct ss_sip_msg *msg, enum hdr_id id)
+{
+	switch (id) {
+	case HDR_VIA:
+		if (msg->n_via == SS_SIP_MAX_VIA) {
+			msg->flags |= SS_SIP_F_MANY_VIA;
+			return NULL;
+		}
+		return &msg->via[msg->n_via++];
+	case HDR_CONTACT:
+		if (msg->n_contact == SS_SIP_MAX_CONTACT) {
+			msg->flags |= SS_SIP_F_MANY_CONTACT;
+			return NULL;
+		}
+		return &msg->contact[msg->n_contact++];
+	case HDR_FROM:
+		return single(msg, &msg->has_from, &msg->from, SS_SIP_F_DUP_FROM);
+	case HDR_TO:
+		return single(msg, &msg->has_to, &msg->to, SS_SIP_F_DUP_TO);
+	case HDR_CALL_ID:
+		return single(msg, &msg->has_call_id, &msg->call_id, SS_SIP_F_DUP_CALLID);
+	case HDR_CSEQ:
+		return single(msg, &msg->has_cseq, &msg->cseq, SS_SIP_F_DUP_CSEQ);
+	case HDR_EXPIRES:
+		return single(msg, &msg->has_expires, &msg->expires, SS_SIP_F_DUP_EXPIRES);
+	default:
+		return NULL;
+	}
+}
+
+/* A folded line (leading SP/HT) continues the value being recorded. */
+static void
+extend_value(struct ss_sip_msg *msg, struct ss_sip_span *cur, const char *line,
+		const char *eol)
+{
+	const char *s = lex_skip_lws(line, eol);
+	const char *e = lex_trim_lws_end(s, eol);
+
+	if (s == e)
+		return;
+	if (cur->len == 0)
+		cur->off = (uint16_t)(s - msg->buf);
+	cur->len = (uint16_t)(e - (msg->buf + cur->off));
+}
+
+static struct ss_sip_span *
+header_line(struct ss_sip_msg *msg, const char *line, const char *eol)
+{
+	const char *colon = memchr(line, ':', (size_t)(eol - line));
+	const char *name_end, *v;
+	struct ss_sip_span *slot;
+
+	/* a line without a colon is not a header: ignore it, as proxies do */
+	if (colon == NULL)
+		return NULL;
+	for (name_end = colon; name_end > line && lex_is_ws(name_end[-1]); name_end--)
+		;
+	slot = header_slot(msg, classify(line, (size_t)(name_end - line)));
+	if (slot == NULL)
+		return NULL;
+	v = lex_skip_lws(colon + 1, eol);
+	slot->off = (uint16_t)(v - msg->buf);
+	slot->len = (uint16_t)(lex_trim_lws_end(v, eol) - v);
+	return slot;
+}
+
+/* Walk the header section; returns false when it has no end. */
+static bool
+parse_headers(struct ss_sip_msg *msg, const char *p)
+{
+	const char *end = msg->buf + msg->len;
+	struct ss_sip_span *cur = NULL;
+
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		const char *eol;
+
+		if (nl == NULL)
+			return false;
+		eol = (nl > p && nl[-1] == '\r') ? nl - 1 : nl;
+		if (eol == p) {
+			msg->hdr_end = (uint16_t)(nl + 1 - msg->buf);
+			return true;
+		}
+		if (lex_is_ws(*p)) {
+			if (cur != NULL)
+				extend_value(msg, cur, p, eol);
+		} else {
+			cur = header_line(msg, p, eol);
+		}
+		p = nl + 1;
+	}
+	return false;
+}
+
+static void
+msg_reset(struct ss_sip_msg *msg, const void *buf, size_t len)
+{
+	/* only the fields a parse may leave unset; the arrays go by count */
+	msg->buf = buf;
+	msg->len = (uint16_t)len;
+	msg->hdr_end = 0;
+	msg->kind = SS_SIP_NOT_SIP;
+	msg->method = SS_SIP_M_OTHER;
+	msg->flags = 0;
+	msg->status = 0;
+	msg->method_tok = (struct ss_sip_span){0, 0};
+	msg->ruri = (struct ss_sip_span){0, 0};
+	msg->expires = (struct ss_sip_span){0, 0};
+	msg->has_from = msg->has_to = msg->has_call_id = 0;
+	msg->has_cseq = msg->has_expires = 0;
+	msg->n_via = msg->n_contact = 0;
+}
+
+enum ss_sip_kind
+ss_sip_parse(struct ss_sip_msg *msg, const void *buf, size_t len)
+{
+	const char *p = buf, *nl, *eol;
+
+	if (len > SS_SIP_MAX_LEN)
+		len = 0;	/* cannot come from UDP; refuse rather than truncate */
+	msg_reset(msg, buf, len);
+	if (len == 0)
+		return SS_SIP_NOT_SIP;
+	if (is_crlf_only(p, len) || is_stun(buf, len)) {
+		msg->kind = SS_SIP_KEEPALIVE;
+		return SS_SIP_KEEPALIVE;
+	}
+
+	nl = memchr(p, '\n', len);
+	if (nl == NULL)
+		return SS_SIP_NOT_SIP;
+	eol = (nl > p && nl[-1] == '\r') ? nl - 1 : nl;
+	if (!parse_status_line(msg, p, eol) && !parse_request_line(msg, p, eol)) {
+		msg->kind = SS_SIP_NOT_SIP;
+		return SS_SIP_NOT_SIP;
+	}
+	if (!parse_headers(msg, nl + 1)) {
+		msg->kind = SS_SIP_NOT_SIP;
+		return SS_SIP_NOT_SIP;
+	}
+	return (enum ss_sip_kind)msg->kind;
+}
