@@ -97,8 +97,11 @@ redirect_rule(const struct ss_filter *f, const struct ss_sip_msg *sm,
 {
 	struct ss_sip_key key;
 
+	if (!sm->has_to || (sm->flags & SS_SIP_F_DUP_TO))
+		return SS_REASON_UNANSWERABLE;
 	if (ss_sip_to_has_tag(sm))
-		return SS_REASON_IN_DIALOG;
+		return ss_sip_name_addr_ok(sm, sm->to) ? SS_REASON_IN_DIALOG :
+			SS_REASON_UNANSWERABLE;
 	if (sm->flags & SS_SIP_F_RURI)
 		return SS_REASON_URI_UNUSABLE;
 	if (ss_sip_uri_key(ss_sip_ptr(sm, sm->ruri), sm->ruri.len, &key) != SS_SIP_KEY_OK)

@@ -1,0 +1,880 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright (c) 2026 sipshield authors
+ */
+
+/*
+ * lib/conf unit tests: each config is written to a file under /tmp and
+ * loaded; errors are compared as whole strings, file and line included,
+ * because the message is what an operator sees when start-up stops.
+ */
+
+#include <errno.h>
+#include <libgen.h>
+#include <limits.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "ss_sip.h"
+#include "ss_conf.h"
+
+#define M(x) (1u << SS_SIP_M_##x)
+
+/* The file last written by write_file(): its name is in expected messages. */
+static char cur_path[64];
+/* realpath("/tmp"): where relative paths in those files resolve */
+static char tmp_real[PATH_MAX];
+
+static void
+write_file(const char *text, size_t len, mode_t mode)
+{
+	int fd;
+
+	snprintf(cur_path, sizeof(cur_path), "/tmp/ss_conf_test_XXXXXX");
+	fd = mkstemp(cur_path);
+	assert_true(fd >= 0);
+	assert_int_equal(fchmod(fd, mode), 0);
+	assert_int_equal(write(fd, text, len), (ssize_t)len);
+	assert_int_equal(close(fd), 0);
+}
+
+static int
+load_bytes(const char *text, size_t len, struct ss_conf *c, char *err)
+{
+	int rc;
+
+	write_file(text, len, 0600);
+	rc = ss_conf_load(c, cur_path, err, SS_CONF_ERR_MAX);
+	unlink(cur_path);
+	return rc;
+}
+
+/* Load text; it must succeed with no message. */
+static void
+load_ok(const char *text, struct ss_conf *c)
+{
+	char err[SS_CONF_ERR_MAX] = "x";
+	int rc = load_bytes(text, strlen(text), c, err);
+
+	if (rc != 0)
+		print_error("unexpected error: %s\n", err);
+	assert_int_equal(rc, 0);
+	assert_string_equal(err, "");
+	assert_string_equal(c->path, cur_path);
+}
+
+/* Load text; it must fail with want_rc and "<file>" want, and leave conf alone. */
+static void
+load_err_bytes(const char *text, size_t len, int want_rc, const char *want)
+{
+	char err[SS_CONF_ERR_MAX], full[SS_CONF_ERR_MAX];
+	struct ss_conf c, before;
+	int rc;
+
+	memset(&c, 0xa5, sizeof(c));
+	before = c;
+	rc = load_bytes(text, len, &c, err);
+	snprintf(full, sizeof(full), "%s%s", cur_path, want);
+	assert_string_equal(err, full);
+	assert_int_equal(rc, want_rc);
+	assert_memory_equal(&c, &before, sizeof(c));
+}
+
+static void
+load_err(const char *text, int want_rc, const char *want)
+{
+	load_err_bytes(text, strlen(text), want_rc, want);
+}
+
+/* The defaults, with path set to the file last loaded. */
+static void
+defaults_here(struct ss_conf *c)
+{
+	ss_conf_defaults(c);
+	snprintf(c->path, sizeof(c->path), "%s", cur_path);
+}
+
+static void
+assert_conf_equal(const struct ss_conf *a, const struct ss_conf *b)
+{
+	assert_int_equal(a->port_outside, b->port_outside);
+	assert_int_equal(a->port_inside, b->port_inside);
+	assert_int_equal(a->min_expires, b->min_expires);
+	assert_int_equal(a->min_expires_subscribe, b->min_expires_subscribe);
+	assert_int_equal(a->redirect_methods, b->redirect_methods);
+	assert_int_equal(a->n_sip_ports, b->n_sip_ports);
+	for (unsigned int i = 0; i < a->n_sip_ports; i++)
+		assert_int_equal(a->sip_ports[i], b->sip_ports[i]);
+	assert_string_equal(a->moved_table, b->moved_table);
+	assert_string_equal(a->tag_secret, b->tag_secret);
+	assert_int_equal(a->idle_sleep_us, b->idle_sleep_us);
+	assert_int_equal(a->rx_desc, b->rx_desc);
+	assert_int_equal(a->tx_desc, b->tx_desc);
+	assert_string_equal(a->path, b->path);
+}
+
+static void
+test_defaults(void **state)
+{
+	struct ss_conf c, want;
+
+	(void)state;
+	memset(&c, 0xa5, sizeof(c));
+	ss_conf_defaults(&c);
+	assert_int_equal(c.port_outside, 0);
+	assert_int_equal(c.port_inside, SS_CONF_PORT_NONE);
+	assert_int_equal(c.min_expires, 60);
+	assert_int_equal(c.min_expires_subscribe, 60);
+	assert_int_equal(c.redirect_methods, M(INVITE));
+	assert_int_equal(c.n_sip_ports, 1);
+	assert_int_equal(c.sip_ports[0], 5060);
+	assert_true(ss_conf_is_sip_port(&c, 5060));
+	assert_false(ss_conf_is_sip_port(&c, 5061));
+	assert_string_equal(c.moved_table, "");
+	assert_string_equal(c.tag_secret, "");
+	assert_int_equal(c.idle_sleep_us, 0);
+	assert_int_equal(c.rx_desc, 1024);
+	assert_int_equal(c.tx_desc, 1024);
+	assert_string_equal(c.path, "");
+
+	/* an empty file, and one of comments, empty sections and blank lines */
+	load_ok("", &c);
+	defaults_here(&want);
+	assert_conf_equal(&c, &want);
+	load_ok("# sipshield\n; also a comment\n\n   # indented comment\n[ports]\n[filter]\n"
+		"[dataplane]\n\n",
+			&c);
+	defaults_here(&want);
+	assert_conf_equal(&c, &want);
+}
+
+static void
+test_ports(void **state)
+{
+	struct ss_conf c;
+
+	(void)state;
+	load_ok("[ports]\noutside = 3\ninside = 1\n", &c);
+	assert_int_equal(c.port_outside, 3);
+	assert_int_equal(c.port_inside, 1);
+	load_ok("[ports]\noutside = 1023\ninside = none\n", &c);
+	assert_int_equal(c.port_outside, 1023);
+	assert_int_equal(c.port_inside, SS_CONF_PORT_NONE);
+	load_ok("[ports]\ninside = NONE\n", &c);
+	assert_int_equal(c.port_inside, SS_CONF_PORT_NONE);
+	load_ok("[ports]\ninside = 0\noutside = 1\n", &c);
+	assert_int_equal(c.port_outside, 1);
+	assert_int_equal(c.port_inside, 0);
+
+	load_err("[ports]\noutside = 1024\n", -ERANGE,
+			":2: [ports] outside = \"1024\": expected an integer 0..1023");
+	load_err("[ports]\noutside = -1\n", -EINVAL,
+			":2: [ports] outside = \"-1\": expected an integer 0..1023");
+	load_err("[ports]\noutside = none\n", -EINVAL,
+			":2: [ports] outside = \"none\": expected an integer 0..1023");
+	load_err("[ports]\noutside =\n", -EINVAL,
+			":2: [ports] outside = \"\": expected an integer 0..1023");
+	load_err("[ports]\ninside = 2x\n", -EINVAL,
+			":2: [ports] inside = \"2x\": expected an integer 0..1023 or none");
+	load_err("[ports]\ninside = 99999\n", -ERANGE,
+			":2: [ports] inside = \"99999\": expected an integer 0..1023 or none");
+	load_err("[ports]\ninside =   \n", -EINVAL,
+			":2: [ports] inside = \"\": expected an integer 0..1023 or none");
+	/* outside defaults to 0 */
+	load_err("[ports]\ninside = 0\n", -EINVAL,
+			":2: [ports] outside and inside are both port 0: expected two different "
+			"ports, or inside = none (one-armed)");
+	load_err("# two-armed\n[ports]\ninside = 4\noutside = 4\n", -EINVAL,
+			":4: [ports] outside and inside are both port 4: expected two different "
+			"ports, or inside = none (one-armed)");
+}
+
+static void
+test_min_expires(void **state)
+{
+	struct ss_conf c;
+
+	(void)state;
+	load_ok("[filter]\nmin_expires = 1\n", &c);
+	assert_int_equal(c.min_expires, 1);
+	assert_int_equal(c.min_expires_subscribe, 60);
+	load_ok("[filter]\nmin_expires=3600\n", &c);
+	assert_int_equal(c.min_expires, 3600);
+	load_ok("[filter]\n  min_expires   =\t 060 \t\n", &c);
+	assert_int_equal(c.min_expires, 60);
+
+	/* the example of STYLE.md, on line 12 */
+	load_err("# 1\n# 2\n# 3\n# 4\n# 5\n# 6\n# 7\n# 8\n# 9\n# 10\n[filter]\n"
+		 "min_expires = 6o\n",
+			-EINVAL, ":12: [filter] min_expires = \"6o\": expected an integer 1..3600");
+	load_err("[filter]\nmin_expires = 0\n", -ERANGE,
+			":2: [filter] min_expires = \"0\": expected an integer 1..3600");
+	load_err("[filter]\nmin_expires = 3601\n", -ERANGE,
+			":2: [filter] min_expires = \"3601\": expected an integer 1..3600");
+	load_err("[filter]\nmin_expires = 99999999999999999999999999\n", -ERANGE,
+			":2: [filter] min_expires = \"99999999999999999999999999\": expected an "
+			"integer 1..3600");
+	load_err("[filter]\nmin_expires = -5\n", -EINVAL,
+			":2: [filter] min_expires = \"-5\": expected an integer 1..3600");
+	load_err("[filter]\nmin_expires = +5\n", -EINVAL,
+			":2: [filter] min_expires = \"+5\": expected an integer 1..3600");
+	load_err("[filter]\nmin_expires = 0x10\n", -EINVAL,
+			":2: [filter] min_expires = \"0x10\": expected an integer 1..3600");
+	load_err("[filter]\nmin_expires = 6 0\n", -EINVAL,
+			":2: [filter] min_expires = \"6 0\": expected an integer 1..3600");
+	load_err("[filter]\nmin_expires =\n", -EINVAL,
+			":2: [filter] min_expires = \"\": expected an integer 1..3600");
+	/* comments start a line; inih alone would cut this value at " ;" */
+	load_err("[filter]\nmin_expires = 60 ; the registrar's\n", -EINVAL,
+			":2: [filter] min_expires = \"60 ; the registrar's\": expected an integer "
+			"1..3600");
+	load_err("[filter]\nmin_expires = 60 # the registrar's\n", -EINVAL,
+			":2: [filter] min_expires = \"60 # the registrar's\": expected an integer "
+			"1..3600");
+}
+
+static void
+test_min_expires_subscribe(void **state)
+{
+	struct ss_conf c;
+
+	(void)state;
+	load_ok("[filter]\nmin_expires_subscribe = 1\n", &c);
+	assert_int_equal(c.min_expires_subscribe, 1);
+	assert_int_equal(c.min_expires, 60);
+	load_ok("[filter]\nmin_expires_subscribe = 3600\nmin_expires = 120\n", &c);
+	assert_int_equal(c.min_expires_subscribe, 3600);
+	assert_int_equal(c.min_expires, 120);
+
+	load_err("[filter]\nmin_expires_subscribe = 0\n", -ERANGE,
+			":2: [filter] min_expires_subscribe = \"0\": expected an integer 1..3600");
+	load_err("[filter]\nmin_expires_subscribe = 7200\n", -ERANGE,
+			":2: [filter] min_expires_subscribe = \"7200\": expected an integer "
+			"1..3600");
+	load_err("[filter]\nmin_expires_subscribe = sixty\n", -EINVAL,
+			":2: [filter] min_expires_subscribe = \"sixty\": expected an integer "
+			"1..3600");
+}
+
+static void
+test_redirect_methods(void **state)
+{
+	struct ss_conf c;
+
+	(void)state;
+	load_ok("[filter]\nredirect_methods = INVITE\n", &c);
+	assert_int_equal(c.redirect_methods, M(INVITE));
+	load_ok("[filter]\nredirect_methods = invite, Message\n", &c);
+	assert_int_equal(c.redirect_methods, M(INVITE) | M(MESSAGE));
+	load_ok("[filter]\nredirect_methods = INVITE MESSAGE,OPTIONS  ,\tsubscribe,\n", &c);
+	assert_int_equal(c.redirect_methods, M(INVITE) | M(MESSAGE) | M(OPTIONS) | M(SUBSCRIBE));
+	load_ok("[filter]\nredirect_methods = BYE\n", &c);
+	assert_int_equal(c.redirect_methods, M(BYE));
+	load_ok("[filter]\nredirect_methods = none\n", &c);
+	assert_int_equal(c.redirect_methods, 0);
+
+	load_err("[filter]\nredirect_methods = REGISTER\n", -EINVAL,
+			":2: [filter] redirect_methods = \"REGISTER\": REGISTER cannot be "
+			"redirected "
+			"(REGISTER, ACK and CANCEL never get a 302)");
+	load_err("[filter]\nredirect_methods = INVITE, ack\n", -EINVAL,
+			":2: [filter] redirect_methods = \"INVITE, ack\": ACK cannot be redirected "
+			"(REGISTER, ACK and CANCEL never get a 302)");
+	load_err("[filter]\nredirect_methods = cancel INVITE\n", -EINVAL,
+			":2: [filter] redirect_methods = \"cancel INVITE\": CANCEL cannot be "
+			"redirected (REGISTER, ACK and CANCEL never get a 302)");
+	load_err("[filter]\nredirect_methods = INVITE,FOO\n", -EINVAL,
+			":2: [filter] redirect_methods = \"INVITE,FOO\": unknown method \"FOO\"");
+	load_err("[filter]\nredirect_methods = OTHER\n", -EINVAL,
+			":2: [filter] redirect_methods = \"OTHER\": unknown method \"OTHER\"");
+	load_err("[filter]\nredirect_methods = INVITEMESSAGEOPTIONS\n", -EINVAL,
+			":2: [filter] redirect_methods = \"INVITEMESSAGEOPTIONS\": unknown method "
+			"\"INVITEMESSAGEOPTIONS\"");
+	load_err("[filter]\nredirect_methods = INVITE;MESSAGE\n", -EINVAL,
+			":2: [filter] redirect_methods = \"INVITE;MESSAGE\": unknown method "
+			"\"INVITE;MESSAGE\"");
+	load_err("[filter]\nredirect_methods = INVITE, invite\n", -EINVAL,
+			":2: [filter] redirect_methods = \"INVITE, invite\": INVITE listed twice");
+	load_err("[filter]\nredirect_methods =\n", -EINVAL,
+			":2: [filter] redirect_methods = \"\": expected method names (such as "
+			"INVITE, MESSAGE) or none");
+	load_err("[filter]\nredirect_methods = , ,\n", -EINVAL,
+			":2: [filter] redirect_methods = \", ,\": expected method names (such as "
+			"INVITE, MESSAGE) or none");
+}
+
+static void
+test_sip_ports(void **state)
+{
+	struct ss_conf c;
+
+	(void)state;
+	load_ok("[filter]\nsip_ports = 5080\n", &c);
+	assert_int_equal(c.n_sip_ports, 1);
+	assert_int_equal(c.sip_ports[0], 5080);
+	assert_false(ss_conf_is_sip_port(&c, 5060));
+	load_ok("[filter]\nsip_ports = 5060, 5080 ,15060\n", &c);
+	assert_int_equal(c.n_sip_ports, 3);
+	assert_int_equal(c.sip_ports[0], 5060);
+	assert_int_equal(c.sip_ports[1], 5080);
+	assert_int_equal(c.sip_ports[2], 15060);
+	assert_true(ss_conf_is_sip_port(&c, 15060));
+	load_ok("[filter]\nsip_ports = 1,2,3,4,5,6,7,65535\n", &c);
+	assert_int_equal(c.n_sip_ports, SS_CONF_MAX_SIP_PORTS);
+	assert_int_equal(c.sip_ports[0], 1);
+	assert_int_equal(c.sip_ports[7], 65535);
+
+	load_err("[filter]\nsip_ports = 1,2,3,4,5,6,7,8,9\n", -ERANGE,
+			":2: [filter] sip_ports = \"1,2,3,4,5,6,7,8,9\": more than 8 ports");
+	load_err("[filter]\nsip_ports = 0\n", -ERANGE,
+			":2: [filter] sip_ports = \"0\": expected a comma-separated list of "
+			"integers 1..65535");
+	load_err("[filter]\nsip_ports = 5060,65536\n", -ERANGE,
+			":2: [filter] sip_ports = \"5060,65536\": expected a comma-separated list "
+			"of integers 1..65535");
+	load_err("[filter]\nsip_ports = 5060, 5080, 5060\n", -EINVAL,
+			":2: [filter] sip_ports = \"5060, 5080, 5060\": 5060 listed twice");
+	load_err("[filter]\nsip_ports = 5060,\n", -EINVAL,
+			":2: [filter] sip_ports = \"5060,\": expected a comma-separated list of "
+			"integers 1..65535");
+	load_err("[filter]\nsip_ports = ,5060\n", -EINVAL,
+			":2: [filter] sip_ports = \",5060\": expected a comma-separated list of "
+			"integers 1..65535");
+	load_err("[filter]\nsip_ports = 5060 5061\n", -EINVAL,
+			":2: [filter] sip_ports = \"5060 5061\": expected a comma-separated list "
+			"of "
+			"integers 1..65535");
+	load_err("[filter]\nsip_ports = sip\n", -EINVAL,
+			":2: [filter] sip_ports = \"sip\": expected a comma-separated list of "
+			"integers 1..65535");
+	load_err("[filter]\nsip_ports =\n", -EINVAL,
+			":2: [filter] sip_ports = \"\": expected a comma-separated list of "
+			"integers 1..65535");
+}
+
+static void
+test_paths(void **state)
+{
+	char want[PATH_MAX + 64], text[1024], msg[1024];
+	struct ss_conf c;
+
+	(void)state;
+	load_ok("[filter]\nmoved_table = moved.txt\ntag_secret = keys/tag.key\n", &c);
+	snprintf(want, sizeof(want), "%s/moved.txt", tmp_real);
+	assert_string_equal(c.moved_table, want);
+	snprintf(want, sizeof(want), "%s/keys/tag.key", tmp_real);
+	assert_string_equal(c.tag_secret, want);
+
+	load_ok("[filter]\nmoved_table = /etc/sipshield/moved.txt\ntag_secret = /k\n", &c);
+	assert_string_equal(c.moved_table, "/etc/sipshield/moved.txt");
+	assert_string_equal(c.tag_secret, "/k");
+	load_ok("[filter]\nmoved_table = none\ntag_secret = None\n", &c);
+	assert_string_equal(c.moved_table, "");
+	assert_string_equal(c.tag_secret, "");
+
+	/* ';' and '#' inside a value are data (inih would cut " ;x") */
+	load_ok("[filter]\nmoved_table = /m/sip:a;b\ntag_secret = /k/a ;b #c\n", &c);
+	assert_string_equal(c.moved_table, "/m/sip:a;b");
+	assert_string_equal(c.tag_secret, "/k/a ;b #c");
+
+	/* longer than inih's 200-byte line: read whole, and later lines keep their numbers */
+	snprintf(text, sizeof(text), "[filter]\nmoved_table = /%0300d\n\nbogus\n", 0);
+	load_err(text, -EINVAL, ":4: \"bogus\": expected key = value");
+	snprintf(text, sizeof(text), "[filter]\nmoved_table = /%0300d\n", 7);
+	load_ok(text, &c);
+	assert_int_equal(strlen(c.moved_table), 301);
+	assert_int_equal(c.moved_table[300], '7');
+
+	load_err("[filter]\nmoved_table =\n", -EINVAL,
+			":2: [filter] moved_table = \"\": expected a file name or none");
+	load_err("[filter]\ntag_secret =   \n", -EINVAL,
+			":2: [filter] tag_secret = \"\": expected a file name or none");
+	snprintf(text, sizeof(text), "[filter]\nmoved_table = /%0511d\n", 0);
+	snprintf(msg, sizeof(msg),
+			":2: [filter] moved_table = \"/%0511d\": path longer than 511 bytes", 0);
+	load_err(text, -ERANGE, msg);
+	/* 510 characters here and 5 of the directory: too long once resolved */
+	snprintf(text, sizeof(text), "[filter]\ntag_secret = %0510d\n", 0);
+	snprintf(msg, sizeof(msg),
+			":2: [filter] tag_secret = \"%0510d\": path longer than 511 bytes", 0);
+	load_err(text, -ERANGE, msg);
+}
+
+/* A config named by a relative path: its relative paths resolve against its directory. */
+static void
+test_relative_config(void **state)
+{
+	char dir[] = "/tmp/ss_conf_test_dir_XXXXXX";
+	char old_cwd[PATH_MAX], real[PATH_MAX], want[PATH_MAX + 64], err[SS_CONF_ERR_MAX];
+	const char *text = "[filter]\nmoved_table = moved.txt\ntag_secret = ../tag.key\n";
+	struct ss_conf c;
+	FILE *f;
+
+	(void)state;
+	assert_non_null(getcwd(old_cwd, sizeof(old_cwd)));
+	assert_non_null(mkdtemp(dir));
+	assert_non_null(realpath(dir, real));
+	assert_int_equal(chdir(dir), 0);
+	assert_int_equal(mkdir("etc", 0700), 0);
+	f = fopen("etc/s.conf", "w");
+	assert_non_null(f);
+	fputs(text, f);
+	assert_int_equal(fclose(f), 0);
+	f = fopen("s.conf", "w");
+	assert_non_null(f);
+	fputs(text, f);
+	assert_int_equal(fclose(f), 0);
+
+	assert_int_equal(ss_conf_load(&c, "etc/s.conf", err, sizeof(err)), 0);
+	snprintf(want, sizeof(want), "%s/etc/moved.txt", real);
+	assert_string_equal(c.moved_table, want);
+	snprintf(want, sizeof(want), "%s/etc/../tag.key", real);
+	assert_string_equal(c.tag_secret, want);
+	assert_string_equal(c.path, "etc/s.conf");
+
+	assert_int_equal(ss_conf_load(&c, "./etc/../s.conf", err, sizeof(err)), 0);
+	snprintf(want, sizeof(want), "%s/moved.txt", real);
+	assert_string_equal(c.moved_table, want);
+
+	assert_int_equal(ss_conf_load(&c, "s.conf", err, sizeof(err)), 0);
+	assert_string_equal(c.moved_table, want);
+	snprintf(want, sizeof(want), "%s/../tag.key", real);
+	assert_string_equal(c.tag_secret, want);
+
+	unlink("etc/s.conf");
+	unlink("s.conf");
+	rmdir("etc");
+	assert_int_equal(chdir(old_cwd), 0);
+	assert_int_equal(rmdir(dir), 0);
+}
+
+static void
+test_dataplane(void **state)
+{
+	struct ss_conf c;
+
+	(void)state;
+	load_ok("[dataplane]\nidle_sleep_us = 100000\nrx_desc = 64\ntx_desc = 16384\n", &c);
+	assert_int_equal(c.idle_sleep_us, 100000);
+	assert_int_equal(c.rx_desc, 64);
+	assert_int_equal(c.tx_desc, 16384);
+	load_ok("[dataplane]\nidle_sleep_us = 0\nrx_desc = 2048\ntx_desc = 512\n", &c);
+	assert_int_equal(c.idle_sleep_us, 0);
+	assert_int_equal(c.rx_desc, 2048);
+	assert_int_equal(c.tx_desc, 512);
+
+	load_err("[dataplane]\nidle_sleep_us = 100001\n", -ERANGE,
+			":2: [dataplane] idle_sleep_us = \"100001\": expected an integer "
+			"0..100000");
+	load_err("[dataplane]\nidle_sleep_us = 1ms\n", -EINVAL,
+			":2: [dataplane] idle_sleep_us = \"1ms\": expected an integer 0..100000");
+	load_err("[dataplane]\nrx_desc = 32\n", -ERANGE,
+			":2: [dataplane] rx_desc = \"32\": expected a power of two 64..16384");
+	load_err("[dataplane]\nrx_desc = 32768\n", -ERANGE,
+			":2: [dataplane] rx_desc = \"32768\": expected a power of two 64..16384");
+	load_err("[dataplane]\nrx_desc = 1000\n", -ERANGE,
+			":2: [dataplane] rx_desc = \"1000\": expected a power of two 64..16384");
+	load_err("[dataplane]\nrx_desc = 1k\n", -EINVAL,
+			":2: [dataplane] rx_desc = \"1k\": expected a power of two 64..16384");
+	load_err("[dataplane]\ntx_desc = 0\n", -ERANGE,
+			":2: [dataplane] tx_desc = \"0\": expected a power of two 64..16384");
+	load_err("[dataplane]\ntx_desc = 1536\n", -ERANGE,
+			":2: [dataplane] tx_desc = \"1536\": expected a power of two 64..16384");
+	load_err("[dataplane]\ntx_desc =\n", -EINVAL,
+			":2: [dataplane] tx_desc = \"\": expected a power of two 64..16384");
+}
+
+static void
+test_unknown_section(void **state)
+{
+	(void)state;
+	/* reported even with no key in it */
+	load_err("[fleet]\n", -EINVAL,
+			":1: [fleet]: unknown section (expected [ports], [filter] or [dataplane])");
+	load_err("[ports]\noutside = 1\n\n[Filter]\nmin_expires = 60\n", -EINVAL,
+			":4: [Filter]: unknown section (expected [ports], [filter] or "
+			"[dataplane])");
+	load_err("[ filter ]\n", -EINVAL,
+			":1: [ filter ]: unknown section (expected [ports], [filter] or "
+			"[dataplane])");
+	load_err("[]\n", -EINVAL,
+			":1: []: unknown section (expected [ports], [filter] or [dataplane])");
+}
+
+static void
+test_unknown_key(void **state)
+{
+	(void)state;
+	load_err("[filter]\nmin_expire = 60\n", -EINVAL, ":2: [filter] min_expire: unknown key");
+	load_err("[dataplane]\nrx_desc = 1024\nburst = 32\n", -EINVAL,
+			":3: [dataplane] burst: unknown key");
+	load_err("[ports]\nmin_expires = 60\n", -EINVAL,
+			":2: [ports] min_expires: unknown key (it belongs in [filter])");
+	load_err("[filter]\nMin_Expires = 60\n", -EINVAL, ":2: [filter] Min_Expires: unknown key");
+	load_err("# top\nmin_expires = 60\n[filter]\n", -EINVAL,
+			":2: min_expires: key before any [section]");
+}
+
+static void
+test_duplicate_key(void **state)
+{
+	struct ss_conf c;
+
+	(void)state;
+	load_err("[filter]\nmin_expires = 60\nmin_expires = 60\n", -EINVAL,
+			":3: [filter] min_expires: duplicate key (first set on line 2)");
+	load_err("[filter]\nsip_ports = 5060\n[ports]\noutside = 1\n[filter]\nsip_ports = 5061\n",
+			-EINVAL, ":6: [filter] sip_ports: duplicate key (first set on line 2)");
+	/* a section may come back, as long as no key does */
+	load_ok("[filter]\nsip_ports = 5061\n[ports]\noutside = 1\n[filter]\nmin_expires = 90\n",
+			&c);
+	assert_int_equal(c.sip_ports[0], 5061);
+	assert_int_equal(c.port_outside, 1);
+	assert_int_equal(c.min_expires, 90);
+}
+
+static void
+test_syntax(void **state)
+{
+	(void)state;
+	load_err("[filter]\njunk\n", -EINVAL, ":2: \"junk\": expected key = value");
+	load_err("[filter]\n= 5\n", -EINVAL, ":2: \"= 5\": expected key = value");
+	load_err("[filter]\nmin_expires: 60\n", -EINVAL,
+			":2: \"min_expires: 60\": expected key = value");
+	load_err("[filter]\nmin expires = 60\n", -EINVAL,
+			":2: \"min expires = 60\": expected key = value");
+	load_err("[filter]\nmin_expires ;c = 60\n", -EINVAL,
+			":2: \"min_expires ;c = 60\": expected key = value");
+	load_err("[filter\n", -EINVAL, ":1: \"[filter\": expected [section] alone on its line");
+	load_err("[filter] ; comment\n", -EINVAL,
+			":1: \"[filter] ; comment\": expected [section] alone on its line");
+}
+
+static void
+test_lines(void **state)
+{
+	char text[1200];
+	struct ss_conf c;
+
+	(void)state;
+	/* indented keys are keys (inih alone would append them to the previous value) */
+	load_ok("  [filter]\n\tmin_expires = 90\n    min_expires_subscribe = 91\n", &c);
+	assert_int_equal(c.min_expires, 90);
+	assert_int_equal(c.min_expires_subscribe, 91);
+	/* CRLF line ends, a byte order mark, no line end at the end of the file */
+	load_ok("\xef\xbb\xbf[filter]\r\nmin_expires = 92\r\n\r\nsip_ports = 5062", &c);
+	assert_int_equal(c.min_expires, 92);
+	assert_int_equal(c.sip_ports[0], 5062);
+
+	/* the longest line: 1023 characters and its line end */
+	snprintf(text, sizeof(text), "[filter]\n# %01021d\nmin_expires = 93\n", 0);
+	assert_int_equal(strlen(strchr(text, '#')), 1023 + strlen("\nmin_expires = 93\n"));
+	load_ok(text, &c);
+	assert_int_equal(c.min_expires, 93);
+	snprintf(text, sizeof(text), "[filter]\n# %01022d\nmin_expires = 93\n", 0);
+	load_err(text, -EINVAL, ":2: line longer than 1023 characters");
+	load_err_bytes("[filter]\nmin_expires = 6\0 0\nx = 1\n", 32, -EINVAL,
+			":2: NUL byte in line");
+}
+
+static void
+test_first_error(void **state)
+{
+	(void)state;
+	load_err("[filter]\nmin_expires = 0\nbogus\n[nope]\nmin_expires = 1\n", -ERANGE,
+			":2: [filter] min_expires = \"0\": expected an integer 1..3600");
+	load_err("[filter]\nbogus\nmin_expires = 0\n", -EINVAL,
+			":2: \"bogus\": expected key = value");
+	load_err("[nope]\n[filter]\nmin_expires = 0\n", -EINVAL,
+			":1: [nope]: unknown section (expected [ports], [filter] or [dataplane])");
+	/* a value error wins over the cross-check that would follow */
+	load_err("[ports]\ninside = 0\n[filter]\nmin_expires = 0\n", -ERANGE,
+			":4: [filter] min_expires = \"0\": expected an integer 1..3600");
+}
+
+static void
+test_open_errors(void **state)
+{
+	char err[SS_CONF_ERR_MAX], path[600];
+	struct ss_conf c, before;
+
+	(void)state;
+	memset(&c, 0x5a, sizeof(c));
+	before = c;
+	assert_int_equal(ss_conf_load(&c, "/nonexistent/sipshield.conf", err, sizeof(err)),
+			-ENOENT);
+	assert_string_equal(err, "/nonexistent/sipshield.conf: cannot open: No such file or "
+				 "directory");
+	assert_int_equal(ss_conf_load(&c, "/tmp", err, sizeof(err)), -EISDIR);
+	assert_string_equal(err, "/tmp:1: cannot read: Is a directory");
+	snprintf(path, sizeof(path), "/tmp/%0590d", 0);
+	assert_int_equal(ss_conf_load(&c, path, err, sizeof(err)), -ENAMETOOLONG);
+	assert_int_equal(strlen(err), strlen(path) + strlen(": path longer than 511 bytes"));
+	assert_string_equal(err + strlen(path), ": path longer than 511 bytes");
+	assert_memory_equal(&c, &before, sizeof(c));
+	/* no message buffer: still the error code */
+	assert_int_equal(ss_conf_load(&c, "/nonexistent/sipshield.conf", NULL, 0), -ENOENT);
+}
+
+/* Write a secret file with mode, read it, compare the message. */
+static int
+read_secret(const char *text, mode_t mode, uint8_t out[SS_CONF_SECRET_LEN], char *err)
+{
+	int rc;
+
+	write_file(text, strlen(text), mode);
+	rc = ss_conf_read_secret(cur_path, out, err, SS_CONF_ERR_MAX);
+	unlink(cur_path);
+	return rc;
+}
+
+static void
+secret_err(const char *text, mode_t mode, int want_rc, const char *want)
+{
+	char err[SS_CONF_ERR_MAX], full[SS_CONF_ERR_MAX];
+	uint8_t key[SS_CONF_SECRET_LEN];
+	int rc;
+
+	memset(key, 0xee, sizeof(key));
+	rc = read_secret(text, mode, key, err);
+	snprintf(full, sizeof(full), "%s%s", cur_path, want);
+	assert_string_equal(err, full);
+	assert_int_equal(rc, want_rc);
+	for (size_t i = 0; i < sizeof(key); i++)
+		assert_int_equal(key[i], 0xee);
+}
+
+static void
+test_secret(void **state)
+{
+	static const uint8_t want[SS_CONF_SECRET_LEN] = {0x01, 0x23, 0x45, 0x67, 0x89, 0xab,
+			0xcd, 0xef, 0xfe, 0xdc, 0xba, 0x98, 0x76, 0x54, 0x32, 0x10};
+	char err[SS_CONF_ERR_MAX];
+	uint8_t key[SS_CONF_SECRET_LEN];
+
+	(void)state;
+	memset(key, 0, sizeof(key));
+	assert_int_equal(read_secret("0123456789abcdefFEDCBA9876543210\n", 0600, key, err), 0);
+	assert_memory_equal(key, want, sizeof(want));
+	assert_string_equal(err, "");
+	memset(key, 0, sizeof(key));
+	assert_int_equal(read_secret("# fleet tag secret\n# made with: openssl rand -hex 16\n\n"
+				     "0123456789ABCDEFfedcba9876543210",
+					 0400, key, err),
+			0);
+	assert_memory_equal(key, want, sizeof(want));
+	memset(key, 0, sizeof(key));
+	assert_int_equal(read_secret("0123456789abcdefFEDCBA9876543210\r\n\n# rotated 2026-01\n",
+					 0600, key, err),
+			0);
+	assert_memory_equal(key, want, sizeof(want));
+
+	secret_err("0123456789abcdefFEDCBA987654321\n", 0600, -EINVAL,
+			":1: expected 32 hex digits (128 bits), found 31 characters");
+	secret_err("# c\n0123456789abcdefFEDCBA98765432100\n", 0600, -EINVAL,
+			":2: expected 32 hex digits (128 bits), found 33 characters");
+	secret_err("0123456789abcdefFEDCBA9876543210 \n", 0600, -EINVAL,
+			":1: expected 32 hex digits (128 bits), found 33 characters");
+	secret_err(" 0123456789abcdefFEDCBA987654321\n", 0600, -EINVAL,
+			":1: expected 32 hex digits (128 bits), found another character in column "
+			"1");
+	secret_err("0123g56789abcdefFEDCBA9876543210\n", 0600, -EINVAL,
+			":1: expected 32 hex digits (128 bits), found another character in column "
+			"5");
+	secret_err("", 0600, -EINVAL, ":1: no secret: expected a line of 32 hex digits (128 bits)");
+	secret_err("# only\n# comments\n", 0600, -EINVAL,
+			":3: no secret: expected a line of 32 hex digits (128 bits)");
+	secret_err("0123456789abcdefFEDCBA9876543210\n0123456789abcdefFEDCBA9876543210\n", 0600,
+			-EINVAL, ":2: text after the secret (the file holds one line of 32 hex "
+			"digits)");
+	/* 129 characters: more than any secret line, whatever follows it */
+	secret_err("# long\n"
+		   "0123456789abcdefFEDCBA9876543210" "0123456789abcdefFEDCBA9876543210"
+		   "0123456789abcdefFEDCBA9876543210" "0123456789abcdefFEDCBA9876543210" "0\n",
+			0600, -EINVAL, ":2: line too long: expected 32 hex digits (128 bits)");
+
+	assert_int_equal(ss_conf_read_secret("/nonexistent/tag.key", key, err, sizeof(err)),
+			-ENOENT);
+	assert_string_equal(err, "/nonexistent/tag.key: cannot open: No such file or directory");
+	assert_int_equal(ss_conf_read_secret("/tmp", key, err, sizeof(err)), -EINVAL);
+	assert_string_equal(err, "/tmp: not a regular file");
+}
+
+/* Too permissive: refused, and the message names the file and the fix. */
+static void
+test_secret_mode(void **state)
+{
+	static const mode_t modes[] = {0644, 0640, 0604, 0620, 0602, 0660, 0666, 0700};
+	char err[SS_CONF_ERR_MAX], want[SS_CONF_ERR_MAX];
+	uint8_t key[SS_CONF_SECRET_LEN];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(modes) / sizeof(modes[0]); i++) {
+		write_file("0123456789abcdefFEDCBA9876543210\n", 33, modes[i]);
+		memset(key, 0xee, sizeof(key));
+		if (modes[i] == 0700) {
+			assert_int_equal(ss_conf_read_secret(cur_path, key, err, sizeof(err)), 0);
+			assert_int_equal(key[0], 0x01);
+		} else {
+			assert_int_equal(ss_conf_read_secret(cur_path, key, err, sizeof(err)),
+					-EACCES);
+			snprintf(want, sizeof(want),
+					"%s: mode %04o gives group or others access to the tag "
+					"secret; "
+					"run chmod 600 %s",
+					cur_path, (unsigned int)modes[i], cur_path);
+			assert_string_equal(err, want);
+			assert_int_equal(key[0], 0xee);
+		}
+		/* the fix the message names works */
+		assert_int_equal(chmod(cur_path, 0600), 0);
+		assert_int_equal(ss_conf_read_secret(cur_path, key, err, sizeof(err)), 0);
+		assert_int_equal(key[15], 0x10);
+		unlink(cur_path);
+	}
+}
+
+static void
+test_dump(void **state)
+{
+	static const char defaults[] =
+			"# sipshield configuration in effect\n"
+			"\n[ports]\noutside = 0\ninside = none\n"
+			"\n[filter]\nmin_expires = 60\nmin_expires_subscribe = 60\n"
+			"redirect_methods = INVITE\nsip_ports = 5060\nmoved_table = none\n"
+			"tag_secret = none\n"
+			"\n[dataplane]\nidle_sleep_us = 0\nrx_desc = 1024\ntx_desc = 1024\n";
+	char out[SS_CONF_DUMP_MAX], small[16];
+	struct ss_conf c, again;
+	int n;
+
+	(void)state;
+	ss_conf_defaults(&c);
+	n = ss_conf_dump(&c, out, sizeof(out));
+	assert_string_equal(out, defaults);
+	assert_int_equal(n, strlen(defaults));
+	/* the buffer is one byte short, or exactly right */
+	assert_int_equal(ss_conf_dump(&c, out, strlen(defaults)), -ENOSPC);
+	assert_int_equal(strlen(out), strlen(defaults) - 1);
+	assert_int_equal(ss_conf_dump(&c, out, strlen(defaults) + 1), (int)strlen(defaults));
+	assert_int_equal(ss_conf_dump(&c, small, sizeof(small)), -ENOSPC);
+	assert_string_equal(small, "# sipshield con");
+	assert_int_equal(ss_conf_dump(&c, NULL, 0), -ENOSPC);
+
+	/* every key away from its default: the dump reads back the same */
+	load_ok("[ports]\noutside = 2\ninside = 5\n"
+		"[filter]\nmin_expires = 300\nmin_expires_subscribe = 120\n"
+		"redirect_methods = message invite,OPTIONS\nsip_ports = 5060, 5080\n"
+		"moved_table = moved.txt\ntag_secret = /etc/sipshield/tag.key\n"
+		"[dataplane]\nidle_sleep_us = 50\nrx_desc = 4096\ntx_desc = 256\n",
+			&c);
+	n = ss_conf_dump(&c, out, sizeof(out));
+	assert_true(n > 0);
+	load_ok(out, &again);
+	snprintf(c.path, sizeof(c.path), "%s", again.path);
+	assert_conf_equal(&again, &c);
+	assert_non_null(strstr(out, "redirect_methods = INVITE, OPTIONS, MESSAGE\n"));
+	assert_non_null(strstr(out, "sip_ports = 5060, 5080\n"));
+	assert_non_null(strstr(out, "inside = 5\n"));
+	assert_non_null(strstr(out, "# sipshield configuration in effect, read from /tmp/"));
+
+	/* nothing redirected, one-armed, no files */
+	load_ok("[filter]\nredirect_methods = none\n", &c);
+	n = ss_conf_dump(&c, out, sizeof(out));
+	assert_true(n > 0);
+	assert_non_null(strstr(out, "redirect_methods = none\n"));
+	load_ok(out, &again);
+	snprintf(c.path, sizeof(c.path), "%s", again.path);
+	assert_conf_equal(&again, &c);
+
+	/* the largest config there is fits SS_CONF_DUMP_MAX */
+	ss_conf_defaults(&c);
+	memset(c.path, 'p', sizeof(c.path) - 1);
+	c.moved_table[0] = '/';
+	memset(c.moved_table + 1, 'm', sizeof(c.moved_table) - 2);
+	c.tag_secret[0] = '/';
+	memset(c.tag_secret + 1, 't', sizeof(c.tag_secret) - 2);
+	c.redirect_methods = ~(M(REGISTER) | M(ACK) | M(CANCEL));
+	c.n_sip_ports = SS_CONF_MAX_SIP_PORTS;
+	for (unsigned int i = 0; i < SS_CONF_MAX_SIP_PORTS; i++)
+		c.sip_ports[i] = (uint16_t)(65535 - i);
+	c.port_outside = 1023;
+	c.port_inside = 1022;
+	c.idle_sleep_us = 100000;
+	c.min_expires = c.min_expires_subscribe = 3600;
+	n = ss_conf_dump(&c, out, sizeof(out));
+	assert_true(n > 0 && n < SS_CONF_DUMP_MAX);
+	load_ok(out, &again);
+	snprintf(c.path, sizeof(c.path), "%s", again.path);
+	c.redirect_methods &= (1u << SS_SIP_M_COUNT) - 1 - M(OTHER);
+	assert_conf_equal(&again, &c);
+}
+
+/* config/sipshield.conf, the example shipped: it loads and is the defaults, one-armed. */
+static void
+test_example(void **state)
+{
+	const char *path = SS_CONF_EXAMPLE;
+	char err[SS_CONF_ERR_MAX], copy[PATH_MAX], dir[PATH_MAX], want[PATH_MAX + 64];
+	struct ss_conf c, d;
+	int rc;
+
+	(void)state;
+	rc = ss_conf_load(&c, path, err, sizeof(err));
+	if (rc != 0)
+		print_error("%s\n", err);
+	assert_int_equal(rc, 0);
+	ss_conf_defaults(&d);
+	snprintf(d.path, sizeof(d.path), "%s", path);
+	snprintf(copy, sizeof(copy), "%s", path);
+	assert_non_null(realpath(dirname(copy), dir));
+	snprintf(want, sizeof(want), "%s/moved.txt", dir);
+	assert_string_equal(c.moved_table, want);
+	memcpy(d.moved_table, c.moved_table, sizeof(d.moved_table));
+	assert_conf_equal(&c, &d);
+	assert_int_equal(c.port_inside, SS_CONF_PORT_NONE);
+}
+
+static int
+setup(void **state)
+{
+	(void)state;
+	return realpath("/tmp", tmp_real) == NULL ? -1 : 0;
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_defaults),
+		cmocka_unit_test(test_ports),
+		cmocka_unit_test(test_min_expires),
+		cmocka_unit_test(test_min_expires_subscribe),
+		cmocka_unit_test(test_redirect_methods),
+		cmocka_unit_test(test_sip_ports),
+		cmocka_unit_test(test_paths),
+		cmocka_unit_test(test_relative_config),
+		cmocka_unit_test(test_dataplane),
+		cmocka_unit_test(test_unknown_section),
+		cmocka_unit_test(test_unknown_key),
+		cmocka_unit_test(test_duplicate_key),
+		cmocka_unit_test(test_syntax),
+		cmocka_unit_test(test_lines),
+		cmocka_unit_test(test_first_error),
+		cmocka_unit_test(test_open_errors),
+		cmocka_unit_test(test_secret),
+		cmocka_unit_test(test_secret_mode),
+		cmocka_unit_test(test_dump),
+		cmocka_unit_test(test_example),
+	};
+
+	return cmocka_run_group_tests(tests, setup, NULL);
+}

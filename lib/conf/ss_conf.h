@@ -1,0 +1,104 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright (c) 2026 sipshield authors
+ */
+
+/*
+ * lib/conf: the INI configuration, read with inih so every error names
+ * file:line, validated into struct ss_conf. Control thread only; the
+ * struct is read-only once workers run.
+ */
+
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define SS_CONF_MAX_SIP_PORTS	8
+#define SS_CONF_PATH_MAX	512
+#define SS_CONF_PORT_NONE	UINT16_MAX
+#define SS_CONF_ERR_MAX		1024
+#define SS_CONF_PORT_ID_MAX	1023	/* highest DPDK port id a config may name */
+#define SS_CONF_SECRET_LEN	16	/* bytes of the tag secret (= SS_SIP_SECRET_LEN) */
+#define SS_CONF_DUMP_MAX	4096	/* always enough for ss_conf_dump() */
+
+struct ss_conf {
+	/* [ports]: DPDK port ids; inside == SS_CONF_PORT_NONE means one-armed */
+	uint16_t port_outside;
+	uint16_t port_inside;
+
+	/* [filter] */
+	uint32_t min_expires;			/* 1..3600, default 60 */
+	uint32_t min_expires_subscribe;		/* 1..3600, default 60 */
+	uint32_t redirect_methods;		/* bit (1 << enum ss_sip_method), default INVITE */
+	uint16_t sip_ports[SS_CONF_MAX_SIP_PORTS];	/* default 5060 */
+	uint8_t n_sip_ports;
+	char moved_table[SS_CONF_PATH_MAX];	/* "" = none */
+	char tag_secret[SS_CONF_PATH_MAX];	/* "" = random at start-up */
+
+	/* [dataplane] */
+	uint32_t idle_sleep_us;			/* 0 = poll flat out (default) */
+	uint16_t rx_desc, tx_desc;		/* default 1024 */
+
+	/* where this config came from (for messages) */
+	char path[SS_CONF_PATH_MAX];
+};
+
+/* Fill conf with the defaults (no ports set: outside 0, inside none). */
+void ss_conf_defaults(struct ss_conf *conf);
+
+/*
+ * Read and validate the file at path into conf (defaults first). Returns
+ * 0, or -EINVAL/-ERANGE/-ENOENT with a message in err such as
+ * `sipshield.conf:12: [filter] min_expires = "6o": expected an integer 1..3600`.
+ *
+ * -EINVAL: syntax (not a number, unknown section or key, duplicate key,
+ * outside == inside, a method that may not be redirected); -ERANGE: a
+ * value out of its range, or a path too long; -errno when the file cannot
+ * be opened or read (message `path: cannot open: <strerror>`), and
+ * -ENAMETOOLONG when path itself does not fit in conf->path. The first
+ * error stops loading. On error conf is left as it was, so a failed reload
+ * keeps the config in service. Relative moved_table and tag_secret paths
+ * are stored resolved against the config file's directory, made absolute;
+ * `none` stores "". Neither file is opened here.
+ *
+ * Syntax: `[section]` and `key = value` lines (section and key names are
+ * case-sensitive, only `=` separates), comments on lines of their own
+ * starting with `#` or `;`. A `#` or `;` inside a line is part of the
+ * value; indented lines are ordinary lines; lines up to 1023 characters.
+ * err may be NULL. Control thread only.
+ */
+int ss_conf_load(struct ss_conf *conf, const char *path, char *err, size_t errlen);
+
+/*
+ * Read the tag secret (DESIGN §2) from path: exactly 32 hex digits (128
+ * bits) on the first line that is not a `#` comment or empty, nothing
+ * after it but comments and empty lines. The file must be a regular file
+ * with no permission for group or others. Returns 0, -EINVAL (format:
+ * `path:3: expected 32 hex digits (128 bits), found 31 characters`),
+ * -EACCES (mode: the message names the path and `chmod 600`), or -errno
+ * when it cannot be opened or read. Messages never quote the file's text.
+ * Control thread only.
+ */
+int ss_conf_read_secret(const char *path, uint8_t secret[SS_CONF_SECRET_LEN], char *err,
+		size_t errlen);
+
+/*
+ * Write conf as INI text that ss_conf_load() reads back into the same
+ * values (paths absolute or `none`, methods by name, `inside = none` when
+ * one-armed). Returns the length written (without the NUL), or -ENOSPC
+ * when out[0..cap) is too small (out then holds a NUL-terminated prefix).
+ * SS_CONF_DUMP_MAX is always enough. Any thread; conf must not change
+ * meanwhile.
+ */
+int ss_conf_dump(const struct ss_conf *conf, char *out, size_t cap);
+
+/* Is port (UDP destination, host order) one of the SIP ports? */
+static inline bool
+ss_conf_is_sip_port(const struct ss_conf *conf, uint16_t port)
+{
+	for (unsigned int i = 0; i < conf->n_sip_ports; i++)
+		if (conf->sip_ports[i] == port)
+			return true;
+	return false;
+}
