@@ -90,18 +90,17 @@ subscribe_rule(const struct ss_filter *f, const struct ss_sip_msg *sm)
 		SS_REASON_EXPIRES_OK;
 }
 
-/* RFC 3261 §8.3: redirect a request outside a dialog to a moved user. */
+/*
+ * RFC 3261 §8.3: redirect a request outside a dialog to a moved user. The
+ * header fields are read only for a user found in the table: most
+ * requests pass on the first line alone.
+ */
 static enum ss_reason
-redirect_rule(const struct ss_filter *f, const struct ss_sip_msg *sm,
+redirect_rule(const struct ss_filter *f, struct ss_sip_msg *sm,
 		const struct ss_moved_entry **entry)
 {
 	struct ss_sip_key key;
 
-	if (!sm->has_to || (sm->flags & SS_SIP_F_DUP_TO))
-		return SS_REASON_UNANSWERABLE;
-	if (ss_sip_to_has_tag(sm))
-		return ss_sip_name_addr_ok(sm, sm->to) ? SS_REASON_IN_DIALOG :
-			SS_REASON_UNANSWERABLE;
 	if (sm->flags & SS_SIP_F_RURI)
 		return SS_REASON_URI_UNUSABLE;
 	if (ss_sip_uri_key(ss_sip_ptr(sm, sm->ruri), sm->ruri.len, &key) != SS_SIP_KEY_OK)
@@ -109,12 +108,20 @@ redirect_rule(const struct ss_filter *f, const struct ss_sip_msg *sm,
 	if (f->moved == NULL)
 		return SS_REASON_NOT_MOVED;
 	*entry = ss_moved_lookup(f->moved, &key);
-	return *entry != NULL ? SS_REASON_MOVED : SS_REASON_NOT_MOVED;
+	if (*entry == NULL)
+		return SS_REASON_NOT_MOVED;
+	ss_sip_parse_headers(sm);	/* cannot fail: the end was found */
+	if (!sm->has_to || (sm->flags & SS_SIP_F_DUP_TO))
+		return SS_REASON_UNANSWERABLE;
+	if (ss_sip_to_has_tag(sm))
+		return ss_sip_name_addr_ok(sm, sm->to) ? SS_REASON_IN_DIALOG :
+			SS_REASON_UNANSWERABLE;
+	return SS_REASON_MOVED;
 }
 
 static enum ss_reason
 request_rules(const struct ss_filter *f, struct ss_sip_scratch *scratch,
-		const struct ss_sip_msg *sm, const struct ss_moved_entry **entry)
+		struct ss_sip_msg *sm, const struct ss_moved_entry **entry)
 {
 	enum ss_reason r = SS_REASON_NO_RULE;
 
@@ -154,8 +161,8 @@ answer(const struct ss_filter *f, const struct ss_sip_msg *sm, const struct ss_s
 		reply.expires = entry->expires;
 	}
 	res->code = reply.code;
-	if (!ss_sip_to_has_tag(sm))
-		ss_sip_make_tag(sm, f->secret, reply.tag);
+	/* used only when To has no tag; the builder knows, having parsed To */
+	ss_sip_make_tag(sm, f->secret, reply.tag);
 	n = ss_sip_build_reply(sm, &reply, src, out, out_cap < bound ? out_cap : bound);
 	if (n >= 0) {
 		res->verdict = SS_VERDICT_ANSWER;
@@ -164,6 +171,31 @@ answer(const struct ss_filter *f, const struct ss_sip_msg *sm, const struct ss_s
 		res->reason = out_cap < bound ? SS_REASON_NO_ROOM : SS_REASON_WOULD_AMPLIFY;
 	} else {
 		res->reason = SS_REASON_UNANSWERABLE;
+	}
+}
+
+/* Methods whose rules read header fields whatever the Request-URI. */
+#define NEEDS_HEADERS ((1u << SS_SIP_M_REGISTER) | (1u << SS_SIP_M_SUBSCRIBE) | \
+		(1u << SS_SIP_M_ACK))
+
+/*
+ * Confirm the header section ends (else the datagram is not SIP), reading
+ * the header fields only for the methods whose rules need them.
+ */
+static bool
+header_section(struct ss_sip_msg *sm)
+{
+	switch (sm->kind) {
+	case SS_SIP_KEEPALIVE:
+		return true;
+	case SS_SIP_RESPONSE:
+		return ss_sip_find_end(sm);
+	case SS_SIP_REQUEST:
+		if (NEEDS_HEADERS & (1u << sm->method))
+			return ss_sip_parse_headers(sm);
+		return ss_sip_find_end(sm);
+	default:
+		return false;
 	}
 }
 
@@ -177,13 +209,15 @@ ss_filter_process(const struct ss_filter *f, struct ss_sip_scratch *scratch,
 	res->verdict = SS_VERDICT_PASS;
 	res->reply_len = 0;
 	res->code = 0;
-	res->kind = (uint8_t)ss_sip_parse(sm, msg, len);
+	res->kind = (uint8_t)ss_sip_parse_start(sm, msg, len);
 	res->method = sm->method;
-	switch (res->kind) {
-	case SS_SIP_NOT_SIP:
+	if (!header_section(sm)) {
+		res->kind = SS_SIP_NOT_SIP;
 		res->verdict = SS_VERDICT_DROP;
 		res->reason = SS_REASON_NOT_SIP;
 		return;
+	}
+	switch (res->kind) {
 	case SS_SIP_KEEPALIVE:
 		res->reason = SS_REASON_KEEPALIVE;
 		return;

@@ -6,6 +6,16 @@
 
 #include "sip_lex.h"
 
+/* alphanum / "-" / "." / "!" / "%" / "*" / "_" / "+" / "`" / "'" / "~" */
+#define TOKEN_RANGE(a, b) [a ... b] = 1
+const uint8_t lex_token_table[256] = {
+	TOKEN_RANGE('a', 'z'),
+	TOKEN_RANGE('A', 'Z'),
+	TOKEN_RANGE('0', '9'),
+	['-'] = 1, ['.'] = 1, ['!'] = 1, ['%'] = 1, ['*'] = 1, ['_'] = 1,
+	['+'] = 1, ['`'] = 1, ['\''] = 1, ['~'] = 1,
+};
+
 const char *
 lex_skip_quoted(const char *p, const char *end)
 {

@@ -4,14 +4,16 @@
 
 /*
  * The first line and the header section (RFC 3261 §7). One pass: each line
- * is found with memchr, its header name classified by length and first
- * byte, and only the headers a decision or a reply needs are recorded.
+ * and its colon are found with sip_scan.h's bit masks, its header name
+ * classified by length and first byte, and only the headers a decision or
+ * a reply needs are recorded.
  */
 
 #include <string.h>
 
 #include "ss_sip.h"
 #include "sip_lex.h"
+#include "sip_scan.h"
 
 static const struct {
 	const char *name;
@@ -45,10 +47,31 @@ ss_sip_method_name(enum ss_sip_method m)
 enum ss_sip_method
 ss_sip_method_from_name(const char *name, size_t len)
 {
-	/* RFC 3261 §7.1: the method is case-sensitive */
-	for (unsigned int m = SS_SIP_M_OTHER + 1; m < SS_SIP_M_COUNT; m++)
+	/* RFC 3261 §7.1: the method is case-sensitive. Dispatch on the first byte. */
+	static const uint8_t by_first[26][3] = {
+		['A' - 'A'] = {SS_SIP_M_ACK},
+		['B' - 'A'] = {SS_SIP_M_BYE},
+		['C' - 'A'] = {SS_SIP_M_CANCEL},
+		['I' - 'A'] = {SS_SIP_M_INVITE, SS_SIP_M_INFO},
+		['M' - 'A'] = {SS_SIP_M_MESSAGE},
+		['N' - 'A'] = {SS_SIP_M_NOTIFY},
+		['O' - 'A'] = {SS_SIP_M_OPTIONS},
+		['P' - 'A'] = {SS_SIP_M_PUBLISH, SS_SIP_M_PRACK},
+		['R' - 'A'] = {SS_SIP_M_REGISTER, SS_SIP_M_REFER},
+		['S' - 'A'] = {SS_SIP_M_SUBSCRIBE},
+		['U' - 'A'] = {SS_SIP_M_UPDATE},
+	};
+
+	if (len == 0 || name[0] < 'A' || name[0] > 'Z')
+		return SS_SIP_M_OTHER;
+	for (int i = 0; i < 3; i++) {
+		uint8_t m = by_first[name[0] - 'A'][i];
+
+		if (m == SS_SIP_M_OTHER)
+			break;
 		if (method_names[m].len == len && memcmp(method_names[m].name, name, len) == 0)
 			return (enum ss_sip_method)m;
+	}
 	return SS_SIP_M_OTHER;
 }
 
@@ -116,6 +139,17 @@ parse_status_line(struct ss_sip_msg *msg, const char *p, const char *eol)
 	return true;
 }
 
+/* Any byte <= 0x20 (SP, HT, CR, LF, controls)? Written to vectorise. */
+static bool
+has_ctl_or_space(const char *p, size_t n)
+{
+	uint8_t any = 0;
+
+	for (size_t i = 0; i < n; i++)
+		any |= (uint8_t)((uint8_t)p[i] <= 0x20);
+	return any != 0;
+}
+
 /*
  * Method SP Request-URI SP SIP-Version. Extra SP between the elements and
  * trailing SP are tolerated (the request is still SIP: the registrar
@@ -147,9 +181,8 @@ parse_request_line(struct ss_sip_msg *msg, const char *p, const char *eol)
 	u_end = lex_trim_lws_end(u, v);
 	if (u == u_end)
 		return false;
-	for (const char *q = u; q < u_end; q++)
-		if (lex_is_lws(*q))
-			msg->flags |= SS_SIP_F_RURI;
+	if (has_ctl_or_space(u, (size_t)(u_end - u)))
+		msg->flags |= SS_SIP_F_RURI;
 	msg->ruri.off = (uint16_t)(u - msg->buf);
 	msg->ruri.len = (uint16_t)(u_end - u);
 	msg->kind = SS_SIP_REQUEST;
@@ -263,16 +296,13 @@ extend_value(struct ss_sip_msg *msg, struct ss_sip_span *cur, const char *line,
 	cur->len = (uint16_t)(e - (msg->buf + cur->off));
 }
 
+/* A header line [line, eol) whose name ends at the colon. */
 static struct ss_sip_span *
-header_line(struct ss_sip_msg *msg, const char *line, const char *eol)
+header_line(struct ss_sip_msg *msg, const char *line, const char *colon, const char *eol)
 {
-	const char *colon = memchr(line, ':', (size_t)(eol - line));
 	const char *name_end, *v;
 	struct ss_sip_span *slot;
 
-	/* a line without a colon is not a header: ignore it, as proxies do */
-	if (colon == NULL)
-		return NULL;
 	for (name_end = colon; name_end > line && lex_is_ws(name_end[-1]); name_end--)
 		;
 	slot = header_slot(msg, classify(line, (size_t)(name_end - line)));
@@ -284,31 +314,46 @@ header_line(struct ss_sip_msg *msg, const char *line, const char *eol)
 	return slot;
 }
 
-/* Walk the header section; returns false when it has no end. */
+/*
+ * Walk the header section from pos; returns false when it has no end.
+ * Each line costs two mask lookups: its LF and its first colon.
+ */
 static bool
-parse_headers(struct ss_sip_msg *msg, const char *p)
+parse_headers(struct ss_sip_msg *msg, struct scan *sc, uint32_t pos)
 {
-	const char *end = msg->buf + msg->len;
+	const char *b = msg->buf;
 	struct ss_sip_span *cur = NULL;
 
-	while (p < end) {
-		const char *nl = memchr(p, '\n', (size_t)(end - p));
+	while (pos < msg->len) {
+		uint32_t colon = UINT32_MAX, nl;
 		const char *eol;
 
-		if (nl == NULL)
-			return false;
-		eol = (nl > p && nl[-1] == '\r') ? nl - 1 : nl;
-		if (eol == p) {
-			msg->hdr_end = (uint16_t)(nl + 1 - msg->buf);
+		if (b[pos] == '\n' || (b[pos] == '\r' && pos + 1 < msg->len && b[pos + 1] == '\n')) {
+			msg->hdr_end = (uint16_t)(pos + (b[pos] == '\r' ? 2 : 1));
 			return true;
 		}
-		if (lex_is_ws(*p)) {
-			if (cur != NULL)
-				extend_value(msg, cur, p, eol);
-		} else {
-			cur = header_line(msg, p, eol);
+		nl = pos;
+		if (!lex_is_ws(b[pos])) {
+			/* the first ':' of a line ends the name; none before LF: no header */
+			nl = scan_next(sc, pos, SCAN_COLON_OR_LF);
+			if (nl < msg->len && b[nl] == ':')
+				colon = nl;
 		}
-		p = nl + 1;
+		nl = scan_next(sc, nl, SCAN_LF);
+		if (nl == msg->len)
+			return false;
+		eol = (nl > pos && b[nl - 1] == '\r') ? b + nl - 1 : b + nl;
+		if (lex_is_ws(b[pos])) {
+			/* a folded line (leading SP/HT) continues the value being recorded */
+			if (cur != NULL)
+				extend_value(msg, cur, b + pos, eol);
+		} else if (colon != UINT32_MAX) {
+			cur = header_line(msg, b + pos, b + colon, eol);
+		} else {
+			/* a line without a colon is not a header: ignore it, as proxies do */
+			cur = NULL;
+		}
+		pos = nl + 1;
 	}
 	return false;
 }
@@ -320,6 +365,8 @@ msg_reset(struct ss_sip_msg *msg, const void *buf, size_t len)
 	msg->buf = buf;
 	msg->len = (uint16_t)len;
 	msg->hdr_end = 0;
+	msg->hdrs_off = 0;
+	msg->headers_done = 0;
 	msg->kind = SS_SIP_NOT_SIP;
 	msg->method = SS_SIP_M_OTHER;
 	msg->flags = 0;
@@ -333,9 +380,11 @@ msg_reset(struct ss_sip_msg *msg, const void *buf, size_t len)
 }
 
 enum ss_sip_kind
-ss_sip_parse(struct ss_sip_msg *msg, const void *buf, size_t len)
+ss_sip_parse_start(struct ss_sip_msg *msg, const void *buf, size_t len)
 {
-	const char *p = buf, *nl, *eol;
+	const char *p = buf, *eol;
+	struct scan sc;
+	uint32_t nl;
 
 	if (len > SS_SIP_MAX_LEN)
 		len = 0;	/* cannot come from UDP; refuse rather than truncate */
@@ -347,17 +396,58 @@ ss_sip_parse(struct ss_sip_msg *msg, const void *buf, size_t len)
 		return SS_SIP_KEEPALIVE;
 	}
 
-	nl = memchr(p, '\n', len);
-	if (nl == NULL)
+	scan_init(&sc, p, (uint32_t)len);
+	nl = scan_next(&sc, 0, SCAN_LF);
+	if (nl == len)
 		return SS_SIP_NOT_SIP;
-	eol = (nl > p && nl[-1] == '\r') ? nl - 1 : nl;
+	eol = (nl > 0 && p[nl - 1] == '\r') ? p + nl - 1 : p + nl;
 	if (!parse_status_line(msg, p, eol) && !parse_request_line(msg, p, eol)) {
 		msg->kind = SS_SIP_NOT_SIP;
 		return SS_SIP_NOT_SIP;
 	}
-	if (!parse_headers(msg, nl + 1)) {
+	msg->hdrs_off = (uint16_t)(nl + 1);
+	return (enum ss_sip_kind)msg->kind;
+}
+
+bool
+ss_sip_find_end(struct ss_sip_msg *msg)
+{
+	if (msg->kind != SS_SIP_REQUEST && msg->kind != SS_SIP_RESPONSE)
+		return false;
+	if (msg->hdr_end == 0)
+		msg->hdr_end = (uint16_t)scan_blank_line(msg->buf, msg->len, msg->hdrs_off - 1u);
+	if (msg->hdr_end == 0) {
 		msg->kind = SS_SIP_NOT_SIP;
-		return SS_SIP_NOT_SIP;
+		return false;
 	}
+	return true;
+}
+
+bool
+ss_sip_parse_headers(struct ss_sip_msg *msg)
+{
+	struct scan sc;
+
+	if (msg->headers_done)
+		return true;
+	if (msg->kind != SS_SIP_REQUEST && msg->kind != SS_SIP_RESPONSE)
+		return false;
+	scan_init(&sc, msg->buf, msg->len);
+	if (!parse_headers(msg, &sc, msg->hdrs_off)) {
+		msg->kind = SS_SIP_NOT_SIP;
+		return false;
+	}
+	msg->headers_done = 1;
+	return true;
+}
+
+enum ss_sip_kind
+ss_sip_parse(struct ss_sip_msg *msg, const void *buf, size_t len)
+{
+	enum ss_sip_kind kind = ss_sip_parse_start(msg, buf, len);
+
+	if (kind != SS_SIP_REQUEST && kind != SS_SIP_RESPONSE)
+		return kind;
+	ss_sip_parse_headers(msg);
 	return (enum ss_sip_kind)msg->kind;
 }

@@ -250,6 +250,8 @@ test_method_names(void **state)
 	assert_string_equal(ss_sip_method_name(SS_SIP_M_COUNT), "OTHER");
 }
 
+static void assert_end_agrees(const char *buf, size_t len);
+
 /* Every RFC 4475/5118 message: no crash, and the kind a filter must see. */
 static void
 test_torture_corpus(void **state)
@@ -321,6 +323,7 @@ test_torture_corpus(void **state)
 
 		if (ss_sip_parse(&m, buf, len) != cases[i].kind)
 			fail_msg("%s: kind %d, want %d", cases[i].file, m.kind, cases[i].kind);
+		assert_end_agrees(buf, len);
 		/* every prefix too: truncation never crashes nor reads past the end */
 		for (size_t n = 0; n < len; n++) {
 			char *copy = malloc(n ? n : 1);
@@ -331,6 +334,45 @@ test_torture_corpus(void **state)
 		}
 		free(buf);
 	}
+}
+
+/* The fast end search agrees with the header walk, at every alignment. */
+static void
+assert_end_agrees(const char *buf, size_t len)
+{
+	struct ss_sip_msg walk, fast;
+	enum ss_sip_kind k = ss_sip_parse(&walk, buf, len);
+
+	ss_sip_parse_start(&fast, buf, len);
+	if (k == SS_SIP_REQUEST || k == SS_SIP_RESPONSE) {
+		assert_true(ss_sip_find_end(&fast));
+		assert_int_equal(fast.hdr_end, walk.hdr_end);
+	} else if (fast.kind == SS_SIP_REQUEST || fast.kind == SS_SIP_RESPONSE) {
+		assert_false(ss_sip_find_end(&fast));
+		assert_int_equal(fast.kind, SS_SIP_NOT_SIP);
+	}
+}
+
+static void
+test_find_end(void **state)
+{
+	static const char *ends[] = {"\r\n\r\n", "\n\n", "\n\r\n", "\r\n\n", "\r\n \r\n\r\n",
+		"\r\n\r\r\n\r\n", "\r\n"};
+	char buf[512];
+
+	(void)state;
+	for (size_t e = 0; e < sizeof(ends) / sizeof(ends[0]); e++) {
+		for (int pad = 0; pad < 140; pad++) {
+			int n = snprintf(buf, sizeof(buf), "OPTIONS sip:a@b SIP/2.0\r\nX: %.*s%sbody\r\n\r\n",
+					pad, "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+					ends[e]);
+
+			for (int cut = 0; cut <= n; cut++)
+				assert_end_agrees(buf, (size_t)cut);
+		}
+	}
+	assert_end_agrees("SIP/2.0 200 OK\r\n\r\n", 19);
+	assert_end_agrees("INVITE sip:a@b SIP/2.0\n\n", 25);
 }
 
 int
@@ -348,6 +390,7 @@ main(void)
 		cmocka_unit_test(test_delta_seconds),
 		cmocka_unit_test(test_method_names),
 		cmocka_unit_test(test_torture_corpus),
+		cmocka_unit_test(test_find_end),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

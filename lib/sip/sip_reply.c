@@ -79,6 +79,28 @@ put_addr(struct out *o, const struct ss_sip_addr *a)
 	put(o, buf, strlen(buf));
 }
 
+/* A dotted-quad IPv4 address, exactly (RFC 3261 §25.1 IPv4address). */
+static bool
+parse_ipv4(const char *p, size_t n, uint8_t out[4])
+{
+	const char *end = p + n;
+
+	for (int i = 0; i < 4; i++) {
+		unsigned int v = 0, digits = 0;
+
+		while (p < end && lex_is_digit(*p) && digits < 3) {
+			v = v * 10 + (unsigned int)(*p++ - '0');
+			digits++;
+		}
+		if (digits == 0 || v > 255)
+			return false;
+		out[i] = (uint8_t)v;
+		if (i < 3 && (p >= end || *p++ != '.'))
+			return false;
+	}
+	return p == end;
+}
+
 /* Is the sent-by host the very address the packet came from? */
 static bool
 host_is_source(const char *h, const char *h_end, const struct ss_sip_addr *src)
@@ -96,11 +118,7 @@ host_is_source(const char *h, const char *h_end, const struct ss_sip_addr *src)
 		buf[n] = '\0';
 		return inet_pton(AF_INET6, buf, bin) == 1 && memcmp(bin, src->addr, 16) == 0;
 	}
-	if (src->family != 4 || n >= sizeof(buf))
-		return false;
-	memcpy(buf, h, n);
-	buf[n] = '\0';
-	return inet_pton(AF_INET, buf, bin) == 1 && memcmp(bin, src->addr, 4) == 0;
+	return src->family == 4 && parse_ipv4(h, n, bin) && memcmp(bin, src->addr, 4) == 0;
 }
 
 enum edit_kind {
@@ -240,10 +258,16 @@ parse_top_via(const struct ss_sip_msg *msg, struct top_via *tv)
 	return via_params(p, end, tv);
 }
 
-/* The fields every reply copies: present, single, readable. */
+/*
+ * The fields every reply copies: present, single, readable. *to_tagged
+ * says whether To has a tag already.
+ */
 static bool
-fields_ok(const struct ss_sip_msg *msg)
+fields_ok(const struct ss_sip_msg *msg, bool *to_tagged)
 {
+	struct ss_sip_span tag;
+	int rc;
+
 	if (msg->kind != SS_SIP_REQUEST || msg->n_via == 0)
 		return false;
 	if (!msg->has_from || !msg->has_to || !msg->has_call_id || !msg->has_cseq)
@@ -253,15 +277,18 @@ fields_ok(const struct ss_sip_msg *msg)
 		return false;
 	if (msg->from.len == 0 || msg->call_id.len == 0 || msg->cseq.len == 0)
 		return false;
-	return ss_sip_name_addr_ok(msg, msg->to);
+	rc = ss_sip_find_tag(msg, msg->to, &tag);
+	*to_tagged = rc == 1;
+	return rc >= 0;
 }
 
 bool
 ss_sip_reply_possible(const struct ss_sip_msg *msg)
 {
 	struct top_via tv;
+	bool tagged;
 
-	return fields_ok(msg) && parse_top_via(msg, &tv);
+	return fields_ok(msg, &tagged) && parse_top_via(msg, &tv);
 }
 
 static void
@@ -309,8 +336,9 @@ ss_sip_build_reply(const struct ss_sip_msg *msg, const struct ss_sip_reply *repl
 {
 	struct out o = {buf, buf + cap, false};
 	struct top_via tv;
+	bool to_tagged;
 
-	if (!fields_ok(msg) || !parse_top_via(msg, &tv))
+	if (!fields_ok(msg, &to_tagged) || !parse_top_via(msg, &tv))
 		return -EINVAL;
 
 	if (reply->code == 423)
@@ -328,7 +356,7 @@ ss_sip_build_reply(const struct ss_sip_msg *msg, const struct ss_sip_reply *repl
 	PUT_HEADER(&o, "From: ", msg, msg->from);
 	PUT_LIT(&o, "To: ");
 	put_span(&o, msg, msg->to);
-	if (!ss_sip_to_has_tag(msg)) {
+	if (!to_tagged) {
 		PUT_LIT(&o, ";tag=");
 		put(&o, reply->tag, SS_SIP_TAG_LEN);
 	}
@@ -368,24 +396,46 @@ cseq_number(const struct ss_sip_msg *msg)
 	return (struct ss_sip_span){msg->cseq.off, (uint16_t)(d - p)};
 }
 
+/* Appends p[0..n) at *at if it fits before end. */
+static bool
+gather(uint8_t **at, const uint8_t *end, const char *p, size_t n)
+{
+	if ((size_t)(end - *at) < n)
+		return false;
+	memcpy(*at, p, n);
+	*at += n;
+	return true;
+}
+
 void
 ss_sip_make_tag(const struct ss_sip_msg *msg, const uint8_t secret[SS_SIP_SECRET_LEN],
 		char tag[SS_SIP_TAG_LEN])
 {
 	static const char hex[] = "0123456789abcdef";
-	static const uint8_t sep = 0;
 	struct ss_sip_span from_tag = ss_sip_tag_param(msg, msg->from);
 	struct ss_sip_span num = cseq_number(msg);
-	struct siphash h;
+	uint8_t buf[256], *at = buf;
+	const uint8_t *end = buf + sizeof(buf);
 	uint64_t v;
 
-	siphash_init(&h, secret);
-	siphash_update(&h, ss_sip_ptr(msg, msg->call_id), msg->call_id.len);
-	siphash_update(&h, &sep, 1);
-	siphash_update(&h, ss_sip_ptr(msg, from_tag), from_tag.len);
-	siphash_update(&h, &sep, 1);
-	siphash_update(&h, ss_sip_ptr(msg, num), num.len);
-	v = siphash_final(&h);
+	/* Call-ID NUL From-tag NUL CSeq-number, hashed in one go when short */
+	if (gather(&at, end, ss_sip_ptr(msg, msg->call_id), msg->call_id.len) &&
+			gather(&at, end, "", 1) &&
+			gather(&at, end, ss_sip_ptr(msg, from_tag), from_tag.len) &&
+			gather(&at, end, "", 1) &&
+			gather(&at, end, ss_sip_ptr(msg, num), num.len)) {
+		v = siphash(secret, buf, (size_t)(at - buf));
+	} else {
+		struct siphash h;
+
+		siphash_init(&h, secret);
+		siphash_update(&h, ss_sip_ptr(msg, msg->call_id), msg->call_id.len);
+		siphash_update(&h, "", 1);
+		siphash_update(&h, ss_sip_ptr(msg, from_tag), from_tag.len);
+		siphash_update(&h, "", 1);
+		siphash_update(&h, ss_sip_ptr(msg, num), num.len);
+		v = siphash_final(&h);
+	}
 	for (int i = SS_SIP_TAG_LEN - 1; i >= 0; i--, v >>= 4)
 		tag[i] = hex[v & 15];
 }

@@ -31,12 +31,8 @@ ss_sip_delta_seconds(const char *p, size_t len, uint32_t *out)
 	return large ? SS_SIP_DELTA_LARGE : SS_SIP_DELTA_OK;
 }
 
-/*
- * Find the tag parameter of a From/To value. Returns 1 and sets *tag when
- * present, 0 when absent, -1 when the value cannot be read.
- */
-static int
-find_tag(const struct ss_sip_msg *msg, struct ss_sip_span name_addr, struct ss_sip_span *tag)
+int
+ss_sip_find_tag(const struct ss_sip_msg *msg, struct ss_sip_span name_addr, struct ss_sip_span *tag)
 {
 	const char *p = ss_sip_ptr(msg, name_addr);
 	const char *end = p + name_addr.len;
@@ -67,7 +63,7 @@ ss_sip_tag_param(const struct ss_sip_msg *msg, struct ss_sip_span name_addr)
 {
 	struct ss_sip_span tag = {0, 0};
 
-	if (find_tag(msg, name_addr, &tag) != 1)
+	if (ss_sip_find_tag(msg, name_addr, &tag) != 1)
 		tag.len = 0;
 	return tag;
 }
@@ -78,7 +74,7 @@ ss_sip_to_has_tag(const struct ss_sip_msg *msg)
 	struct ss_sip_span tag;
 
 	/* an unreadable To is never taken for an out-of-dialog request */
-	return !msg->has_to || find_tag(msg, msg->to, &tag) != 0;
+	return !msg->has_to || ss_sip_find_tag(msg, msg->to, &tag) != 0;
 }
 
 bool
@@ -86,5 +82,5 @@ ss_sip_name_addr_ok(const struct ss_sip_msg *msg, struct ss_sip_span name_addr)
 {
 	struct ss_sip_span tag;
 
-	return find_tag(msg, name_addr, &tag) >= 0;
+	return ss_sip_find_tag(msg, name_addr, &tag) >= 0;
 }

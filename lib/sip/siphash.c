@@ -8,6 +8,8 @@
  * without the fleet's secret.
  */
 
+#include <string.h>
+
 #include "siphash.h"
 
 static inline uint64_t
@@ -19,10 +21,12 @@ rotl(uint64_t x, int b)
 static inline uint64_t
 load_le64(const uint8_t *p)
 {
-	uint64_t v = 0;
+	uint64_t v;
 
-	for (int i = 7; i >= 0; i--)
-		v = (v << 8) | p[i];
+	memcpy(&v, p, sizeof(v));
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	v = __builtin_bswap64(v);
+#endif
 	return v;
 }
 
@@ -97,4 +101,24 @@ siphash_final(struct siphash *h)
 	for (int i = 0; i < 4; i++)
 		sip_round(h);
 	return h->v0 ^ h->v1 ^ h->v2 ^ h->v3;
+}
+
+uint64_t
+siphash(const uint8_t key[16], const void *data, size_t len)
+{
+	const uint8_t *p = data;
+	struct siphash h;
+	uint64_t last = 0;
+	size_t words = len / 8;
+
+	siphash_init(&h, key);
+	for (size_t i = 0; i < words; i++)
+		compress(&h, load_le64(p + 8 * i));
+	memcpy(&last, p + 8 * words, len % 8);
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	last = __builtin_bswap64(last);
+#endif
+	h.tail = last;
+	h.total = len;
+	return siphash_final(&h);
 }

@@ -19,3 +19,6 @@ struct siphash {
 void siphash_init(struct siphash *h, const uint8_t key[16]);
 void siphash_update(struct siphash *h, const void *data, size_t len);
 uint64_t siphash_final(struct siphash *h);
+
+/* One call over a contiguous buffer: the fast path. */
+uint64_t siphash(const uint8_t key[16], const void *data, size_t len);

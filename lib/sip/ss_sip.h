@@ -60,7 +60,7 @@ enum ss_sip_method {
 #define SS_SIP_F_MANY_VIA	(1u << 5)	/* more Via lines than SS_SIP_MAX_VIA */
 #define SS_SIP_F_MANY_CONTACT	(1u << 6)	/* more Contact lines than SS_SIP_MAX_CONTACT */
 #define SS_SIP_F_VERSION	(1u << 7)	/* version is not exactly SIP/2.0 */
-#define SS_SIP_F_RURI		(1u << 8)	/* whitespace inside the Request-URI */
+#define SS_SIP_F_RURI		(1u << 8)	/* whitespace or control byte inside the Request-URI */
 
 #define SS_SIP_MAX_VIA		32	/* Via header lines kept for a reply */
 #define SS_SIP_MAX_CONTACT	16	/* Contact header lines kept */
@@ -75,11 +75,13 @@ enum ss_sip_method {
 struct ss_sip_msg {
 	const char *buf;		/* the message */
 	uint16_t len;			/* its length */
-	uint16_t hdr_end;		/* offset of the first byte after the empty line */
+	uint16_t hdrs_off;		/* offset of the first header line */
+	uint16_t hdr_end;		/* offset of the first byte after the empty line (0: not found yet) */
 	uint8_t kind;			/* enum ss_sip_kind */
 	uint8_t method;			/* enum ss_sip_method (requests) */
 	uint16_t flags;			/* SS_SIP_F_* */
 	uint16_t status;		/* status code (responses) */
+	uint8_t headers_done;		/* the header fields below are filled */
 	struct ss_sip_span method_tok;	/* request method as written */
 	struct ss_sip_span ruri;	/* Request-URI */
 	struct ss_sip_span from;
@@ -99,6 +101,22 @@ struct ss_sip_msg {
  * Returns the kind (also stored in msg->kind). Never reads the body.
  */
 enum ss_sip_kind ss_sip_parse(struct ss_sip_msg *msg, const void *buf, size_t len);
+
+/*
+ * The same in steps, so that a decision reads only what it needs: a pass
+ * verdict for most requests needs the first line and the end of the
+ * header section, not the header fields.
+ *
+ * ss_sip_parse_start() reads the first line (kind, method, Request-URI,
+ * status) and classifies keep-alives; REQUEST and RESPONSE are provisional
+ * until one of the two calls below confirms the header section ends.
+ * ss_sip_find_end() finds the empty line (SIMD, ~1 cycle per 8 bytes).
+ * ss_sip_parse_headers() walks the header lines and fills the fields.
+ * Both return false, and set kind to SS_SIP_NOT_SIP, when there is no end.
+ */
+enum ss_sip_kind ss_sip_parse_start(struct ss_sip_msg *msg, const void *buf, size_t len);
+bool ss_sip_find_end(struct ss_sip_msg *msg);
+bool ss_sip_parse_headers(struct ss_sip_msg *msg);
 
 /* Method enum of a method token; SS_SIP_M_OTHER when not one of ours. */
 enum ss_sip_method ss_sip_method_from_name(const char *name, size_t len);
@@ -134,6 +152,13 @@ bool ss_sip_to_has_tag(const struct ss_sip_msg *msg);
 
 /* Can a From/To value be read as name-addr/addr-spec with parameters? */
 bool ss_sip_name_addr_ok(const struct ss_sip_msg *msg, struct ss_sip_span name_addr);
+
+/*
+ * Find the tag parameter of a From/To value. Returns 1 and sets *tag when
+ * present, 0 when absent, -1 when the value cannot be read.
+ */
+int ss_sip_find_tag(const struct ss_sip_msg *msg, struct ss_sip_span name_addr,
+		struct ss_sip_span *tag);
 
 /* The tag parameter value of a From/To value (span len 0 when absent). */
 struct ss_sip_span ss_sip_tag_param(const struct ss_sip_msg *msg, struct ss_sip_span name_addr);

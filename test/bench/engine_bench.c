@@ -23,7 +23,7 @@
 #define ROUNDS 7
 #define ITERS 200000
 
-/* 563 bytes: a softphone's REGISTER asking for 30 s (→ 423). */
+/* 554 bytes: a softphone's REGISTER asking for 30 s (→ 423). */
 static const char register_msg[] =
 	"REGISTER sip:registrar.example.com SIP/2.0\r\n"
 	"Via: SIP/2.0/UDP 192.0.2.33:5060;rport;branch=z9hG4bK-524287-1---c8f1b1a4e6d2f2b1\r\n"
@@ -35,13 +35,12 @@ static const char register_msg[] =
 	"CSeq: 2 REGISTER\r\n"
 	"Expires: 30\r\n"
 	"Allow: INVITE, ACK, CANCEL, BYE, NOTIFY, REFER, MESSAGE, OPTIONS, INFO, SUBSCRIBE\r\n"
-	"Supported: replaces, norefersub, extended-refer, timer, outbound, path, X-cisco-serviceuri\r\n"
+	"Supported: replaces, outbound, path\r\n"
 	"User-Agent: Zoiper v2.10.19.3\r\n"
-	"Allow-Events: presence, kpml, talk\r\n"
 	"Content-Length: 0\r\n"
 	"\r\n";
 
-/* ~900 bytes: an INVITE with SDP to a user who has not moved (→ pass). */
+/* 888 bytes: an INVITE with SDP to a user who has not moved (→ pass). */
 static const char invite_msg[] =
 	"INVITE sip:2002@pbx.example.com SIP/2.0\r\n"
 	"Via: SIP/2.0/UDP 198.51.100.7:5060;branch=z9hG4bK-d8754z-7b1f6a3c2e9d4b10;rport\r\n"
@@ -55,24 +54,19 @@ static const char invite_msg[] =
 	"Content-Type: application/sdp\r\n"
 	"Supported: replaces, timer\r\n"
 	"User-Agent: Linphone/5.2.0 (belle-sip/5.2.0)\r\n"
-	"Content-Length: 437\r\n"
+	"Content-Length: 269\r\n"
 	"\r\n"
 	"v=0\r\n"
 	"o=1001 3344 5566 IN IP4 198.51.100.7\r\n"
 	"s=Talk\r\n"
 	"c=IN IP4 198.51.100.7\r\n"
 	"t=0 0\r\n"
-	"a=rtcp-xr:rcvr-rtt=all:10000 stat-summary=loss,dup,jitt,TTL voip-metrics\r\n"
-	"m=audio 7078 RTP/AVP 96 97 98 0 8 18 101 99 100\r\n"
+	"m=audio 7078 RTP/AVP 96 0 8 18 101\r\n"
 	"a=rtpmap:96 opus/48000/2\r\n"
 	"a=fmtp:96 useinbandfec=1\r\n"
-	"a=rtpmap:97 speex/16000\r\n"
-	"a=rtpmap:98 speex/8000\r\n"
 	"a=rtpmap:18 G729/8000\r\n"
 	"a=fmtp:18 annexb=yes\r\n"
 	"a=rtpmap:101 telephone-event/48000\r\n"
-	"a=rtpmap:99 telephone-event/16000\r\n"
-	"a=rtpmap:100 telephone-event/8000\r\n"
 	"a=rtcp-fb:* trr-int 1000\r\n"
 	"a=rtcp-fb:* ccm tmmbr\r\n"
 	"a=sendrecv\r\n";
@@ -162,7 +156,7 @@ main(int argc, char **argv)
 	struct bench_case cases[] = {
 		{"register_423", register_msg, sizeof(register_msg) - 1, "too_brief"},
 		{"invite_pass", invite_msg, sizeof(invite_msg) - 1, "not_moved"},
-		{"wsinv_pass", wsinv, wslen, "in_dialog"},
+		{"wsinv_pass", wsinv, wslen, "not_moved"},
 	};
 	double hz;
 
