@@ -24,9 +24,47 @@
 
 struct ss_moved {
 	struct rte_hash *h;
+	struct rte_rcu_qsbr *qs;	/* readers' RCU, or NULL: none run concurrently */
+	uint32_t capacity;
 	uint32_t n_host;	/* entries with a host: lookups try user@host */
 	uint32_t n_any;		/* entries without: lookups try the bare user */
 };
+
+/* Entries allocated and not yet freed, over every table: a leak shows here. */
+static uint64_t live_entries;
+
+uint64_t
+ss_moved_live_entries(void)
+{
+	return __atomic_load_n(&live_entries, __ATOMIC_RELAXED);
+}
+
+static struct ss_moved_entry *
+entry_alloc(size_t uri_len)
+{
+	struct ss_moved_entry *e = malloc(sizeof(*e) + uri_len);
+
+	if (e != NULL)
+		__atomic_fetch_add(&live_entries, 1, __ATOMIC_RELAXED);
+	return e;
+}
+
+static void
+entry_free(struct ss_moved_entry *e)
+{
+	if (e == NULL)
+		return;
+	__atomic_fetch_sub(&live_entries, 1, __ATOMIC_RELAXED);
+	free(e);
+}
+
+/* Wait until no reader can still hold what was unlinked. */
+static void
+grace_period(const struct ss_moved *t)
+{
+	if (t->qs != NULL)
+		rte_rcu_qsbr_synchronize(t->qs, RTE_QSBR_THRID_INVALID);
+}
 
 /*
  * 64 bits from Jenkins' lookup3 (two independent 32-bit halves; two CRCs
@@ -76,7 +114,38 @@ ss_moved_create(const char *name, uint32_t capacity, int socket)
 		free(t);
 		return NULL;
 	}
+	t->capacity = p.entries;
 	return t;
+}
+
+void
+ss_moved_set_rcu(struct ss_moved *t, struct rte_rcu_qsbr *qs)
+{
+	t->qs = qs;
+}
+
+uint32_t
+ss_moved_capacity(const struct ss_moved *t)
+{
+	return t->capacity;
+}
+
+int
+ss_moved_copy(struct ss_moved *dst, const struct ss_moved *src)
+{
+	const void *k;
+	void *data;
+	uint32_t next = 0;
+
+	while (rte_hash_iterate(src->h, &k, &data, &next) >= 0) {
+		const struct ss_moved_entry *e = data;
+		int rc = ss_moved_add(dst, &e->key, e->uri, e->uri_len, e->has_expires,
+				e->expires);
+
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
 }
 
 void
@@ -89,7 +158,7 @@ ss_moved_free(struct ss_moved *t)
 	if (t == NULL)
 		return;
 	while (rte_hash_iterate(t->h, &k, &data, &next) >= 0)
-		free(data);
+		entry_free(data);
 	rte_hash_free(t->h);
 	free(t);
 }
@@ -132,7 +201,7 @@ ss_moved_add(struct ss_moved *t, const struct ss_sip_key *key, const char *uri,
 	rc = rte_hash_lookup_with_hash_data(t->h, &d, (hash_sig_t)d, (void **)&old);
 	if (rc >= 0 && !key_equal(&old->key, key))
 		return -EEXIST;
-	e = malloc(sizeof(*e) + uri_len);
+	e = entry_alloc(uri_len);
 	if (e == NULL)
 		return -ENOMEM;
 	e->expires = expires;
@@ -144,15 +213,13 @@ ss_moved_add(struct ss_moved *t, const struct ss_sip_key *key, const char *uri,
 	memcpy(e->data, uri, uri_len);
 	rc = rte_hash_add_key_with_hash_data(t->h, &d, (hash_sig_t)d, e);
 	if (rc < 0) {
-		free(e);
+		entry_free(e);
 		return rc;
 	}
 	if (old != NULL) {
-		/*
-		 * Readers may still hold old: the live-update work frees it
-		 * after an RCU grace period; without readers running, now.
-		 */
-		free(old);
+		/* the hash now points at e; a reader may still hold old */
+		grace_period(t);
+		entry_free(old);
 	} else {
 		__atomic_fetch_add(count_of(t, key), 1, __ATOMIC_RELAXED);
 	}
@@ -173,8 +240,9 @@ ss_moved_del(struct ss_moved *t, const struct ss_sip_key *key)
 	if (pos < 0)
 		return -ENOENT;
 	/* lock-free mode keeps the slot until we say readers are done */
+	grace_period(t);
 	rte_hash_free_key_with_position(t->h, pos);
-	free(old);
+	entry_free(old);
 	__atomic_fetch_sub(count_of(t, key), 1, __ATOMIC_RELAXED);
 	return 0;
 }

@@ -17,6 +17,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <rte_rcu_qsbr.h>
+
 #include "ss_sip.h"
 #include "ss_conf.h"
 
@@ -44,6 +46,21 @@ struct ss_moved_entry {
  */
 struct ss_moved *ss_moved_create(const char *name, uint32_t capacity, int socket);
 void ss_moved_free(struct ss_moved *t);
+
+/*
+ * Readers of t run concurrently and report to qs: a replaced or deleted
+ * entry is freed only after a grace period. Call before publishing t.
+ */
+void ss_moved_set_rcu(struct ss_moved *t, struct rte_rcu_qsbr *qs);
+
+/* Entries allocated and not yet freed in all tables of the process. */
+uint64_t ss_moved_live_entries(void);
+
+/* Entries t was sized for. */
+uint32_t ss_moved_capacity(const struct ss_moved *t);
+
+/* Add every entry of src to dst (control thread). 0 or a negative errno. */
+int ss_moved_copy(struct ss_moved *dst, const struct ss_moved *src);
 
 /*
  * Add or replace an entry. uri must be a sip:, sips: or tel: URI of at
@@ -133,7 +150,11 @@ struct ss_filter {
 	uint32_t min_expires_subscribe;
 	uint32_t redirect_methods;	/* 1u << enum ss_sip_method */
 	const struct ss_sip_hs *hs;
-	struct ss_moved *moved;		/* may be NULL: nothing has moved */
+	/*
+	 * The moved table, NULL when nothing has moved. Workers load it with
+	 * acquire (a reload swaps it); see ss_moved_ctl.h.
+	 */
+	struct ss_moved *moved;
 	uint8_t secret[SS_SIP_SECRET_LEN];
 };
 

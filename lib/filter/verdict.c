@@ -99,15 +99,17 @@ static enum ss_reason
 redirect_rule(const struct ss_filter *f, struct ss_sip_msg *sm,
 		const struct ss_moved_entry **entry)
 {
+	const struct ss_moved *table;
 	struct ss_sip_key key;
 
 	if (sm->flags & SS_SIP_F_RURI)
 		return SS_REASON_URI_UNUSABLE;
 	if (ss_sip_uri_key(ss_sip_ptr(sm, sm->ruri), sm->ruri.len, &key) != SS_SIP_KEY_OK)
 		return SS_REASON_URI_UNUSABLE;
-	if (f->moved == NULL)
+	table = __atomic_load_n(&f->moved, __ATOMIC_ACQUIRE);
+	if (table == NULL)
 		return SS_REASON_NOT_MOVED;
-	*entry = ss_moved_lookup(f->moved, &key);
+	*entry = ss_moved_lookup(table, &key);
 	if (*entry == NULL)
 		return SS_REASON_NOT_MOVED;
 	ss_sip_parse_headers(sm);	/* cannot fail: the end was found */

@@ -412,14 +412,17 @@ ss_sip_make_tag(const struct ss_sip_msg *msg, const uint8_t secret[SS_SIP_SECRET
 		char tag[SS_SIP_TAG_LEN])
 {
 	static const char hex[] = "0123456789abcdef";
-	struct ss_sip_span from_tag = ss_sip_tag_param(msg, msg->from);
-	struct ss_sip_span num = cseq_number(msg);
+	/* a header the request lacks counts as empty: its span is left over */
+	static const struct ss_sip_span none;
+	struct ss_sip_span call_id = msg->has_call_id ? msg->call_id : none;
+	struct ss_sip_span from_tag = msg->has_from ? ss_sip_tag_param(msg, msg->from) : none;
+	struct ss_sip_span num = msg->has_cseq ? cseq_number(msg) : none;
 	uint8_t buf[256], *at = buf;
 	const uint8_t *end = buf + sizeof(buf);
 	uint64_t v;
 
 	/* Call-ID NUL From-tag NUL CSeq-number, hashed in one go when short */
-	if (gather(&at, end, ss_sip_ptr(msg, msg->call_id), msg->call_id.len) &&
+	if (gather(&at, end, ss_sip_ptr(msg, call_id), call_id.len) &&
 			gather(&at, end, "", 1) &&
 			gather(&at, end, ss_sip_ptr(msg, from_tag), from_tag.len) &&
 			gather(&at, end, "", 1) &&
@@ -429,7 +432,7 @@ ss_sip_make_tag(const struct ss_sip_msg *msg, const uint8_t secret[SS_SIP_SECRET
 		struct siphash h;
 
 		siphash_init(&h, secret);
-		siphash_update(&h, ss_sip_ptr(msg, msg->call_id), msg->call_id.len);
+		siphash_update(&h, ss_sip_ptr(msg, call_id), call_id.len);
 		siphash_update(&h, "", 1);
 		siphash_update(&h, ss_sip_ptr(msg, from_tag), from_tag.len);
 		siphash_update(&h, "", 1);

@@ -47,8 +47,9 @@ ss_sip_find_tag(const struct ss_sip_msg *msg, struct ss_sip_span name_addr, stru
 
 		if (next == NULL)
 			return -1;
+		/* after the parameters, nothing: else the tag we add could not be found */
 		if (next == p)
-			return 0;
+			return lex_skip_lws(p, end) == end ? 0 : -1;
 		if (LEX_EQ(prm.name, prm.name_len, "tag")) {
 			tag->off = (uint16_t)((prm.value ? prm.value : prm.name) - msg->buf);
 			tag->len = (uint16_t)prm.value_len;
