@@ -175,6 +175,13 @@ app_request_quit(void)
 	__atomic_store_n(&app_quit, 1, __ATOMIC_RELAXED);
 }
 
+/*
+ * telemetry.c: /sipshield/... commands; registered once the workers
+ * exist, unhooked before anything they read is freed.
+ */
+int app_telemetry_register(struct app *a, char *err, size_t errlen);
+void app_telemetry_stop(void);
+
 /* shutdown.c */
 int app_shutdown(struct app *a);
 void app_release(struct app *a);

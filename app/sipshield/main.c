@@ -80,7 +80,8 @@ main(int argc, char **argv)
 			app_ports_configure(a, err, sizeof(err)) < 0 ||
 			app_pools_create(a, err, sizeof(err)) < 0 ||
 			app_ports_start(a, err, sizeof(err)) < 0 ||
-			app_workers_create(a, err, sizeof(err)) < 0)
+			app_workers_create(a, err, sizeof(err)) < 0 ||
+			app_telemetry_register(a, err, sizeof(err)) < 0)
 		app_fail(a, "%s", err);
 	app_print_banner(a);
 

@@ -23,6 +23,7 @@ app_release(struct app *a)
 {
 	if (!a->eal_up)
 		return;
+	app_telemetry_stop();
 	app_ports_close(a);
 	if (a->capture)
 		rte_pdump_uninit();

@@ -1,0 +1,544 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright (c) 2026 sipshield authors
+ */
+
+/*
+ * /sipshield/... telemetry commands (DESIGN §3, §4). They run in DPDK's
+ * telemetry threads, one per client: counters are read with relaxed
+ * loads, the moved table is changed through its writers' API (a mutex
+ * among writers, RCU towards the workers), so nothing here can stall a
+ * worker. Limits of 22.11 telemetry: dict keys [A-Za-z0-9_], at most 256
+ * entries, strings under 128 bytes, replies under 16 KiB; every add is
+ * checked, and a string that would not fit is split or shortened on
+ * purpose, never lost silently.
+ */
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <rte_ethdev.h>
+#include <rte_telemetry.h>
+
+#include "app.h"
+
+/*
+ * Telemetry callbacks take no user pointer: the one app of the process.
+ * Telemetry threads outlive the workers, so shutdown unhooks the app under
+ * the write lock before freeing anything; each command holds the read lock.
+ */
+static struct app *tel_app;
+static pthread_rwlock_t tel_lock = PTHREAD_RWLOCK_INITIALIZER;
+
+#define TEL_STR_MAX (RTE_TEL_MAX_STRING_LEN - 1)	/* bytes of a string value */
+#define URI_PART 120		/* a URI goes out in parts of this size */
+#define MAX_PARAMS 3
+
+/* Add helpers: any failure makes the whole reply fail (negative return). */
+static int
+add_u64(struct rte_tel_data *d, const char *name, uint64_t v)
+{
+	return rte_tel_data_add_dict_u64(d, name, v) == 0 ? 0 : -E2BIG;
+}
+
+/* A string, cut to what telemetry carries (with a visible mark). */
+static int
+add_str(struct rte_tel_data *d, const char *name, const char *s)
+{
+	char buf[RTE_TEL_MAX_STRING_LEN];
+
+	if (strlen(s) > TEL_STR_MAX)
+		snprintf(buf, sizeof(buf), "...%s", s + strlen(s) - (TEL_STR_MAX - 3));
+	else
+		snprintf(buf, sizeof(buf), "%s", s);
+	return rte_tel_data_add_dict_string(d, name, buf) == 0 ? 0 : -E2BIG;
+}
+
+static int
+add_container(struct rte_tel_data *d, const char *name, struct rte_tel_data *c)
+{
+	if (rte_tel_data_add_dict_container(d, name, c, 0) != 0) {
+		rte_tel_data_free(c);
+		return -E2BIG;
+	}
+	return 0;
+}
+
+/* An error the client shows as is: {"error": "..."}. */
+static int
+reply_error(struct rte_tel_data *d, const char *msg)
+{
+	rte_tel_data_start_dict(d);
+	return add_str(d, "error", msg);
+}
+
+/* --- Counters ---------------------------------------------------------- */
+
+/* Sum of every worker's counters for port role `role` (-1: both). */
+static void
+sum_counters(const struct app *a, int role, struct ss_counters *sum)
+{
+	memset(sum, 0, sizeof(*sum));
+	for (unsigned int i = 0; i < a->n_workers; i++) {
+		if (a->worker[i] == NULL)
+			continue;
+		for (unsigned int p = 0; p < a->n_ports; p++)
+			if (role < 0 || (unsigned int)role == p)
+				ss_counters_add(sum, &a->worker[i]->ctx.ctr[p]);
+	}
+}
+
+static int
+add_all_counters(struct rte_tel_data *d, const struct ss_counters *c)
+{
+	for (unsigned int i = 0; i < SS_CTR_COUNT; i++)
+		if (add_u64(d, ss_ctr_name((enum ss_ctr)i), c->c[i]) < 0)
+			return -E2BIG;
+	return 0;
+}
+
+/* The counters an overview shows (workers, ports). */
+static const enum ss_ctr summary_ctrs[] = {
+	SS_CTR_RX, SS_CTR_TX, SS_CTR_TX_FAILED, SS_CTR_PASSED, SS_CTR_ANSWERED,
+	SS_CTR_DROPPED, SS_CTR_SENT_423, SS_CTR_SENT_302,
+};
+
+static int
+add_summary(struct rte_tel_data *d, const struct ss_counters *c)
+{
+	for (unsigned int i = 0; i < RTE_DIM(summary_ctrs); i++)
+		if (add_u64(d, ss_ctr_name(summary_ctrs[i]), c->c[summary_ctrs[i]]) < 0)
+			return -E2BIG;
+	return 0;
+}
+
+static int
+do_stats(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	struct ss_counters sum;
+
+	RTE_SET_USED(cmd);
+	RTE_SET_USED(params);
+	sum_counters(tel_app, -1, &sum);
+	rte_tel_data_start_dict(d);
+	return add_all_counters(d, &sum);
+}
+
+/* One worker's counters over both ports. */
+static void
+worker_counters(const struct app_worker *w, unsigned int n_ports, struct ss_counters *sum)
+{
+	memset(sum, 0, sizeof(*sum));
+	for (unsigned int p = 0; p < n_ports; p++)
+		ss_counters_add(sum, &w->ctx.ctr[p]);
+}
+
+static int
+do_workers(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	const struct app *a = tel_app;
+	struct ss_counters sum;
+
+	RTE_SET_USED(cmd);
+	RTE_SET_USED(params);
+	rte_tel_data_start_dict(d);
+	if (add_u64(d, "count", a->n_workers) < 0)
+		return -E2BIG;
+	for (unsigned int i = 0; i < a->n_workers; i++) {
+		struct rte_tel_data *w = rte_tel_data_alloc();
+		char name[32];
+
+		if (w == NULL)
+			return -ENOMEM;
+		rte_tel_data_start_dict(w);
+		worker_counters(a->worker[i], a->n_ports, &sum);
+		snprintf(name, sizeof(name), "worker%u", i);
+		if (add_u64(w, "lcore", a->worker[i]->lcore_id) < 0 || add_summary(w, &sum) < 0) {
+			rte_tel_data_free(w);
+			return -E2BIG;
+		}
+		if (add_container(d, name, w) < 0)
+			return -E2BIG;
+	}
+	return 0;
+}
+
+static int
+parse_index(const char *params, unsigned int limit, unsigned int *out)
+{
+	char *end;
+	unsigned long v;
+
+	if (params == NULL || *params == '\0')
+		return -EINVAL;
+	v = strtoul(params, &end, 10);
+	if (*end != '\0' || v >= limit)
+		return -EINVAL;
+	*out = (unsigned int)v;
+	return 0;
+}
+
+static int
+do_worker(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	const struct app *a = tel_app;
+	const struct app_worker *w;
+	unsigned int i;
+
+	RTE_SET_USED(cmd);
+	if (parse_index(params, a->n_workers, &i) < 0)
+		return -EINVAL;
+	w = a->worker[i];
+	rte_tel_data_start_dict(d);
+	if (add_u64(d, "lcore", w->lcore_id) < 0)
+		return -E2BIG;
+	for (unsigned int p = 0; p < a->n_ports; p++) {
+		struct rte_tel_data *c = rte_tel_data_alloc();
+
+		if (c == NULL)
+			return -ENOMEM;
+		rte_tel_data_start_dict(c);
+		if (add_all_counters(c, &w->ctx.ctr[p]) < 0) {
+			rte_tel_data_free(c);
+			return -E2BIG;
+		}
+		if (add_container(d, app_role_name(p), c) < 0)
+			return -E2BIG;
+	}
+	return 0;
+}
+
+/* --- Ports ------------------------------------------------------------- */
+
+static int
+add_port(struct rte_tel_data *d, const struct app *a, unsigned int role)
+{
+	const struct app_port *port = &a->port[role];
+	struct rte_eth_stats st;
+	struct ss_counters sum;
+	struct rte_tel_data *c = rte_tel_data_alloc();
+	int rc = 0;
+
+	if (c == NULL)
+		return -ENOMEM;
+	rte_tel_data_start_dict(c);
+	memset(&st, 0, sizeof(st));
+	rte_eth_stats_get(port->port_id, &st);
+	sum_counters(a, (int)role, &sum);
+	rc |= add_u64(c, "port_id", port->port_id);
+	rc |= add_str(c, "name", port->name);
+	rc |= add_u64(c, "ipackets", st.ipackets);
+	rc |= add_u64(c, "opackets", st.opackets);
+	rc |= add_u64(c, "ibytes", st.ibytes);
+	rc |= add_u64(c, "obytes", st.obytes);
+	rc |= add_u64(c, "imissed", st.imissed);
+	rc |= add_u64(c, "ierrors", st.ierrors);
+	rc |= add_u64(c, "oerrors", st.oerrors);
+	rc |= add_u64(c, "rx_nombuf", st.rx_nombuf);
+	rc |= add_summary(c, &sum);
+	if (rc != 0) {
+		rte_tel_data_free(c);
+		return -E2BIG;
+	}
+	return add_container(d, app_role_name(role), c);
+}
+
+static int
+do_ports(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	RTE_SET_USED(cmd);
+	RTE_SET_USED(params);
+	rte_tel_data_start_dict(d);
+	for (unsigned int r = 0; r < tel_app->n_ports; r++)
+		if (add_port(d, tel_app, r) < 0)
+			return -E2BIG;
+	return 0;
+}
+
+/* --- Config ------------------------------------------------------------ */
+
+static void
+methods_text(uint32_t mask, char *out, size_t cap)
+{
+	size_t n = 0;
+
+	out[0] = '\0';
+	for (unsigned int m = SS_SIP_M_OTHER + 1; m < SS_SIP_M_COUNT && n < cap; m++)
+		if (mask & (1u << m))
+			n += (size_t)snprintf(out + n, cap - n, "%s%s", n ? "," : "",
+					ss_sip_method_name((enum ss_sip_method)m));
+}
+
+static void
+ports_text(const struct ss_conf *c, char *out, size_t cap)
+{
+	size_t n = 0;
+
+	out[0] = '\0';
+	for (unsigned int i = 0; i < c->n_sip_ports && n < cap; i++)
+		n += (size_t)snprintf(out + n, cap - n, "%s%u", i ? "," : "", c->sip_ports[i]);
+}
+
+static int
+do_config(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	const struct app *a = tel_app;
+	const struct ss_conf *c = &a->conf;
+	char methods[RTE_TEL_MAX_STRING_LEN], ports[RTE_TEL_MAX_STRING_LEN];
+	int rc = 0;
+
+	RTE_SET_USED(cmd);
+	RTE_SET_USED(params);
+	methods_text(c->redirect_methods, methods, sizeof(methods));
+	ports_text(c, ports, sizeof(ports));
+	rte_tel_data_start_dict(d);
+	rc |= add_str(d, "config_file", c->path);
+	rc |= add_u64(d, "ports_outside", c->port_outside);
+	if (a->n_ports == 2)
+		rc |= add_u64(d, "ports_inside", c->port_inside);
+	else
+		rc |= add_str(d, "ports_inside", "none");
+	rc |= add_u64(d, "filter_min_expires", c->min_expires);
+	rc |= add_u64(d, "filter_min_expires_subscribe", c->min_expires_subscribe);
+	rc |= add_str(d, "filter_redirect_methods", methods[0] ? methods : "none");
+	rc |= add_str(d, "filter_sip_ports", ports);
+	rc |= add_str(d, "filter_moved_table", c->moved_table[0] ? c->moved_table : "none");
+	rc |= add_str(d, "filter_tag_secret", c->tag_secret[0] ? c->tag_secret :
+			"none (random at start-up)");
+	rc |= add_u64(d, "dataplane_idle_sleep_us", c->idle_sleep_us);
+	rc |= add_u64(d, "dataplane_rx_desc", c->rx_desc);
+	rc |= add_u64(d, "dataplane_tx_desc", c->tx_desc);
+	rc |= add_u64(d, "workers", a->n_workers);
+	return rc != 0 ? -E2BIG : 0;
+}
+
+/* --- Moved table ------------------------------------------------------- */
+
+static int
+hex_digit(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if ((c | 0x20) >= 'a' && (c | 0x20) <= 'f')
+		return (c | 0x20) - 'a' + 10;
+	return -1;
+}
+
+/*
+ * Split params on ',' (telemetry passes them as one string) and undo the
+ * client's %XX escapes, so a key or URI may hold ',' (%2C) and '%' (%25).
+ * Returns the number of fields, or -EINVAL.
+ */
+static int
+split_params(const char *params, char *buf, size_t cap, char *field[MAX_PARAMS])
+{
+	size_t n = 0;
+	int nf = 1;
+
+	if (params == NULL || *params == '\0')
+		return 0;
+	field[0] = buf;
+	for (const char *p = params; *p != '\0'; p++) {
+		char c = *p;
+
+		if (n + 1 >= cap)
+			return -EINVAL;
+		if (c == ',') {
+			if (nf == MAX_PARAMS)
+				return -EINVAL;
+			buf[n++] = '\0';
+			field[nf++] = buf + n;
+			continue;
+		}
+		if (c == '%') {
+			int hi = hex_digit(p[1]), lo = hi < 0 ? -1 : hex_digit(p[2]);
+
+			if (hi < 0 || lo < 0)
+				return -EINVAL;
+			c = (char)(hi << 4 | lo);
+			p += 2;
+		}
+		buf[n++] = c;
+	}
+	buf[n] = '\0';
+	return nf;
+}
+
+static int
+do_moved_get(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	char buf[1024], uri[SS_MOVED_URI_MAX + 1], err[256];
+	char *field[MAX_PARAMS];
+	struct rte_tel_data *parts;
+	bool has_exp = false;
+	uint32_t exp = 0;
+	int rc;
+
+	RTE_SET_USED(cmd);
+	if (split_params(params, buf, sizeof(buf), field) != 1)
+		return reply_error(d, "usage: /sipshield/moved/get,<key>");
+	rc = ss_moved_ctl_get(tel_app->moved_ctl, field[0], uri, sizeof(uri), &has_exp, &exp,
+			err, sizeof(err));
+	if (rc < 0)
+		return reply_error(d, err);
+	if (rc == 0) {
+		snprintf(err, sizeof(err), "key \"%.100s\" is not in the moved table", field[0]);
+		return reply_error(d, err);
+	}
+	parts = rte_tel_data_alloc();
+	if (parts == NULL)
+		return -ENOMEM;
+	rte_tel_data_start_array(parts, RTE_TEL_STRING_VAL);
+	for (size_t off = 0; off < strlen(uri); off += URI_PART) {
+		char part[URI_PART + 1];
+
+		snprintf(part, sizeof(part), "%s", uri + off);
+		if (rte_tel_data_add_array_string(parts, part) != 0) {
+			rte_tel_data_free(parts);
+			return -E2BIG;
+		}
+	}
+	rte_tel_data_start_dict(d);
+	if (add_str(d, "key", field[0]) < 0 || add_container(d, "uri_parts", parts) < 0)
+		return -E2BIG;
+	return has_exp ? add_u64(d, "expires", exp) : 0;
+}
+
+static int
+reply_ok(struct rte_tel_data *d)
+{
+	rte_tel_data_start_dict(d);
+	return add_u64(d, "ok", 1);
+}
+
+static int
+do_moved_add(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	char buf[1024], err[512];
+	char *field[MAX_PARAMS];
+	uint32_t exp = 0;
+	int nf = split_params(params, buf, sizeof(buf), field);
+
+	RTE_SET_USED(cmd);
+	if (nf < 2)
+		return reply_error(d, "usage: /sipshield/moved/add,<key>,<uri>[,<expires>]");
+	if (nf == 3 && ss_sip_delta_seconds(field[2], strlen(field[2]), &exp) != SS_SIP_DELTA_OK)
+		return reply_error(d, "expires: expected an integer 0..4294967295");
+	if (ss_moved_ctl_add(tel_app->moved_ctl, field[0], field[1], nf == 3, exp,
+				SS_MOVED_ORIGIN_TELEMETRY, err, sizeof(err)) < 0)
+		return reply_error(d, err);
+	return reply_ok(d);
+}
+
+static int
+do_moved_del(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	char buf[1024], err[512];
+	char *field[MAX_PARAMS];
+
+	RTE_SET_USED(cmd);
+	if (split_params(params, buf, sizeof(buf), field) != 1)
+		return reply_error(d, "usage: /sipshield/moved/del,<key>");
+	if (ss_moved_ctl_del(tel_app->moved_ctl, field[0], SS_MOVED_ORIGIN_TELEMETRY, err,
+				sizeof(err)) < 0)
+		return reply_error(d, err);
+	return reply_ok(d);
+}
+
+static int
+reply_entries(struct rte_tel_data *d, uint32_t n)
+{
+	rte_tel_data_start_dict(d);
+	return add_u64(d, "entries", n);
+}
+
+static int
+do_moved_reload(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	char err[SS_CONF_ERR_MAX];
+	int n;
+
+	RTE_SET_USED(cmd);
+	RTE_SET_USED(params);
+	n = ss_moved_ctl_reload(tel_app->moved_ctl, SS_MOVED_ORIGIN_TELEMETRY, err, sizeof(err));
+	if (n < 0)
+		return reply_error(d, err);
+	return reply_entries(d, (uint32_t)n);
+}
+
+static int
+do_moved_count(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	RTE_SET_USED(cmd);
+	RTE_SET_USED(params);
+	return reply_entries(d, ss_moved_ctl_count(tel_app->moved_ctl));
+}
+
+/* Run a command with the app hooked in, or refuse during shutdown. */
+#define TEL_CMD(name) \
+static int \
+cmd_##name(const char *cmd, const char *params, struct rte_tel_data *d) \
+{ \
+	int rc = -ESHUTDOWN; \
+ \
+	pthread_rwlock_rdlock(&tel_lock); \
+	if (tel_app != NULL) \
+		rc = do_##name(cmd, params, d); \
+	pthread_rwlock_unlock(&tel_lock); \
+	return rc; \
+}
+
+TEL_CMD(stats)
+TEL_CMD(workers)
+TEL_CMD(worker)
+TEL_CMD(ports)
+TEL_CMD(config)
+TEL_CMD(moved_get)
+TEL_CMD(moved_add)
+TEL_CMD(moved_del)
+TEL_CMD(moved_reload)
+TEL_CMD(moved_count)
+
+static const struct {
+	const char *cmd;
+	telemetry_cb fn;
+	const char *help;
+} commands[] = {
+	{"/sipshield/stats", cmd_stats, "Every counter, summed over workers and ports."},
+	{"/sipshield/workers", cmd_workers, "Per worker: lcore and the main counters."},
+	{"/sipshield/worker", cmd_worker, "Every counter of one worker, per port. Parameter: worker index."},
+	{"/sipshield/ports", cmd_ports, "Per port: ethdev stats and sipshield's counters."},
+	{"/sipshield/config", cmd_config, "The effective configuration."},
+	{"/sipshield/moved/get", cmd_moved_get, "Moved-table entry. Parameter: key (user[@host], %-escape , and %)."},
+	{"/sipshield/moved/add", cmd_moved_add, "Add or replace an entry. Parameters: key,uri[,expires]."},
+	{"/sipshield/moved/del", cmd_moved_del, "Remove an entry. Parameter: key."},
+	{"/sipshield/moved/reload", cmd_moved_reload, "Read the moved-table file again; a bad file keeps the table."},
+	{"/sipshield/moved/count", cmd_moved_count, "Entries in the moved table."},
+};
+
+void
+app_telemetry_stop(void)
+{
+	pthread_rwlock_wrlock(&tel_lock);
+	tel_app = NULL;
+	pthread_rwlock_unlock(&tel_lock);
+}
+
+int
+app_telemetry_register(struct app *a, char *err, size_t errlen)
+{
+	pthread_rwlock_wrlock(&tel_lock);
+	tel_app = a;
+	pthread_rwlock_unlock(&tel_lock);
+	for (unsigned int i = 0; i < RTE_DIM(commands); i++) {
+		if (rte_telemetry_register_cmd(commands[i].cmd, commands[i].fn,
+					commands[i].help) != 0) {
+			snprintf(err, errlen, "cannot register telemetry command %s",
+					commands[i].cmd);
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
