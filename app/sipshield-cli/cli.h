@@ -66,6 +66,12 @@ int cli_opts_parse(int argc, char **argv, const char *name, unsigned int accepte
  */
 int cli_opts_parse_global(int argc, char **argv, struct cli_opts *o, void (*usage)(FILE *out));
 
+/*
+ * Check that a subcommand got from min to max operands (ops[0..n)).
+ * Returns 0, or -1 after a message (bad usage).
+ */
+int cli_opts_operands(const char *name, char **ops, int n, int min, int max);
+
 /* The defaults: prefix "rte", interval 1 s, run until q. */
 void cli_opts_init(struct cli_opts *o);
 

@@ -203,7 +203,8 @@ cli_opts_parse(int argc, char **argv, const char *name, unsigned int accepted,
 
 	snprintf(who, sizeof(who), "sipshield-cli %s", name);
 	accepted |= CLI_OPT_PREFIX | CLI_OPT_RUNDIR;
-	optind = 1;
+	/* 0, not 1: glibc then forgets the '+' of the parse before this one */
+	optind = 0;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
 		rc = take_opt(c, argv, who, o);
@@ -230,7 +231,13 @@ cli_opts_parse_global(int argc, char **argv, struct cli_opts *o, void (*usage)(F
 	static const char global_shortopts[] = "+:jai:n:o:h";
 	int c, rc;
 
-	optind = 1;
+	/*
+	 * Without leading options getopt is left alone: `check` parses its
+	 * options with getopt from a fresh state, as it always has.
+	 */
+	if (argc < 2 || argv[1][0] != '-')
+		return 1;
+	optind = 0;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, global_shortopts, longopts, NULL)) != -1) {
 		rc = take_opt(c, argv, "sipshield-cli", o);
@@ -242,4 +249,18 @@ cli_opts_parse_global(int argc, char **argv, struct cli_opts *o, void (*usage)(F
 		}
 	}
 	return optind;
+}
+
+int
+cli_opts_operands(const char *name, char **ops, int n, int min, int max)
+{
+	if (n > max) {
+		fprintf(stderr, "sipshield-cli %s: unexpected \"%s\" (try --help)\n", name, ops[max]);
+		return -1;
+	}
+	if (n < min) {
+		fprintf(stderr, "sipshield-cli %s: missing operand (try --help)\n", name);
+		return -1;
+	}
+	return 0;
 }

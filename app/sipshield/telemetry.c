@@ -188,8 +188,13 @@ do_worker(const char *cmd, const char *params, struct rte_tel_data *d)
 	unsigned int i;
 
 	RTE_SET_USED(cmd);
-	if (parse_index(params, a->n_workers, &i) < 0)
-		return -EINVAL;
+	if (parse_index(params, a->n_workers, &i) < 0) {
+		char msg[96];
+
+		snprintf(msg, sizeof(msg), "no worker \"%.20s\" (workers are 0..%u)",
+				params ? params : "", a->n_workers - 1);
+		return reply_error(d, msg);
+	}
 	w = a->worker[i];
 	rte_tel_data_start_dict(d);
 	if (add_u64(d, "lcore", w->lcore_id) < 0)
@@ -366,12 +371,35 @@ split_params(const char *params, char *buf, size_t cap, char *field[MAX_PARAMS])
 	return nf;
 }
 
+/* A string longer than telemetry carries, as an array of parts. */
+static int
+add_parts(struct rte_tel_data *d, const char *name, const char *s)
+{
+	struct rte_tel_data *parts = rte_tel_data_alloc();
+	size_t len = strlen(s);
+
+	if (parts == NULL)
+		return -ENOMEM;
+	rte_tel_data_start_array(parts, RTE_TEL_STRING_VAL);
+	for (size_t off = 0; off < len; off += URI_PART) {
+		char part[URI_PART + 1];
+
+		snprintf(part, sizeof(part), "%s", s + off);
+		if (rte_tel_data_add_array_string(parts, part) != 0) {
+			rte_tel_data_free(parts);
+			return -E2BIG;
+		}
+	}
+	return add_container(d, name, parts);
+}
+
 static int
 do_moved_get(const char *cmd, const char *params, struct rte_tel_data *d)
 {
-	char buf[1024], uri[SS_MOVED_URI_MAX + 1], err[256];
+	char buf[1024], uri[SS_MOVED_URI_MAX + 1], err[256], key[3 * SS_SIP_KEY_USER_MAX + 8 +
+			SS_SIP_KEY_HOST_MAX];
 	char *field[MAX_PARAMS];
-	struct rte_tel_data *parts;
+	struct ss_sip_key k;
 	bool has_exp = false;
 	uint32_t exp = 0;
 	int rc;
@@ -387,21 +415,13 @@ do_moved_get(const char *cmd, const char *params, struct rte_tel_data *d)
 		snprintf(err, sizeof(err), "key \"%.100s\" is not in the moved table", field[0]);
 		return reply_error(d, err);
 	}
-	parts = rte_tel_data_alloc();
-	if (parts == NULL)
-		return -ENOMEM;
-	rte_tel_data_start_array(parts, RTE_TEL_STRING_VAL);
-	for (size_t off = 0; off < strlen(uri); off += URI_PART) {
-		char part[URI_PART + 1];
-
-		snprintf(part, sizeof(part), "%s", uri + off);
-		if (rte_tel_data_add_array_string(parts, part) != 0) {
-			rte_tel_data_free(parts);
-			return -E2BIG;
-		}
-	}
+	/* the key as the table holds it, %-escaped: ASCII, whatever was typed */
+	if (ss_sip_text_key(field[0], strlen(field[0]), &k) != SS_SIP_KEY_OK ||
+			ss_sip_key_format(&k, key, sizeof(key)) < 0)
+		snprintf(key, sizeof(key), "?");
 	rte_tel_data_start_dict(d);
-	if (add_str(d, "key", field[0]) < 0 || add_container(d, "uri_parts", parts) < 0)
+	rc = strlen(key) <= URI_PART ? add_str(d, "key", key) : add_parts(d, "key_parts", key);
+	if (rc < 0 || add_parts(d, "uri_parts", uri) < 0)
 		return -E2BIG;
 	return has_exp ? add_u64(d, "expires", exp) : 0;
 }

@@ -20,19 +20,12 @@
 #include <hs.h>
 
 #include "ss_sip.h"
+#include "sip_hs.h"
 #include "sip_lex.h"
 
 #define EXPIRES_LEN 7
 #define MAX_HITS 32
 #define MALFORMED_EXPIRES 3600	/* RFC 3261 §10.2.1.1: a bad value means 3600 */
-
-struct ss_sip_hs {
-	hs_database_t *db;
-};
-
-struct ss_sip_scratch {
-	hs_scratch_t *s;
-};
 
 struct hits {
 	unsigned int n;
@@ -67,6 +60,7 @@ ss_sip_hs_free(struct ss_sip_hs *hs)
 	if (hs == NULL)
 		return;
 	hs_free_database(hs->db);
+	hs_free_database(hs->agents);
 	free(hs);
 }
 
@@ -77,7 +71,10 @@ ss_sip_scratch_create(const struct ss_sip_hs *hs)
 
 	if (s == NULL)
 		return NULL;
-	if (hs_alloc_scratch(hs->db, &s->s) != HS_SUCCESS) {
+	/* one scratch for both databases: the second call grows the first */
+	if (hs_alloc_scratch(hs->db, &s->s) != HS_SUCCESS ||
+			(hs->agents != NULL && hs_alloc_scratch(hs->agents, &s->s) != HS_SUCCESS)) {
+		hs_free_scratch(s->s);
 		free(s);
 		return NULL;
 	}

@@ -72,8 +72,12 @@ put_host(struct ss_sip_key *key, const char *p, size_t len)
 		return SS_SIP_KEY_BAD;
 	if (len > SS_SIP_KEY_HOST_MAX)
 		return SS_SIP_KEY_TOO_LONG;
-	for (size_t i = 0; i < len; i++)
+	for (size_t i = 0; i < len; i++) {
+		/* host names are ASCII (RFC 3261 §25.1; IDNs travel as punycode) */
+		if ((unsigned char)p[i] >= 0x80 || (unsigned char)p[i] <= 0x20)
+			return SS_SIP_KEY_BAD;
 		key->host[i] = lex_lower(p[i]);
+	}
 	key->host_len = (uint16_t)len;
 	return SS_SIP_KEY_OK;
 }

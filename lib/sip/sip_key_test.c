@@ -102,6 +102,8 @@ test_text_keys(void **state)
 	assert_int_equal(ss_sip_text_key("bob@", 4, &a), SS_SIP_KEY_BAD);
 	assert_int_equal(ss_sip_text_key("@h", 2, &a), SS_SIP_KEY_NO_USER);
 	assert_int_equal(ss_sip_text_key("b b", 3, &a), SS_SIP_KEY_BAD);
+	assert_int_equal(ss_sip_text_key("bob@h\xc3\xa9", 7, &a), SS_SIP_KEY_BAD);
+	assert_int_equal(ss_sip_text_key("b\xc3\xa9@h", 5, &a), SS_SIP_KEY_OK);
 
 	/* format escapes what a user part cannot hold, and round-trips */
 	assert_int_equal(ss_sip_text_key("a%00b%40c@h.example", 19, &a), SS_SIP_KEY_OK);

@@ -198,6 +198,8 @@ enum hdr_id {
 	HDR_CSEQ,
 	HDR_CONTACT,
 	HDR_EXPIRES,
+	HDR_CONTENT_LENGTH,
+	HDR_USER_AGENT,
 };
 
 /* Header names, full and compact (RFC 3261 §7.3.3), case-insensitive. */
@@ -212,6 +214,7 @@ classify(const char *n, size_t len)
 		case 't': return HDR_TO;
 		case 'i': return HDR_CALL_ID;
 		case 'm': return HDR_CONTACT;
+		case 'l': return HDR_CONTENT_LENGTH;
 		default: return HDR_OTHER;
 		}
 	case 2:
@@ -233,6 +236,10 @@ classify(const char *n, size_t len)
 		default:
 			return HDR_OTHER;
 		}
+	case 10:
+		return LEX_EQ(n, len, "user-agent") ? HDR_USER_AGENT : HDR_OTHER;
+	case 14:
+		return LEX_EQ(n, len, "content-length") ? HDR_CONTENT_LENGTH : HDR_OTHER;
 	default:
 		return HDR_OTHER;
 	}
@@ -276,6 +283,15 @@ header_slot(struct ss_sip_msg *msg, enum hdr_id id)
 		return single(msg, &msg->has_cseq, &msg->cseq, SS_SIP_F_DUP_CSEQ);
 	case HDR_EXPIRES:
 		return single(msg, &msg->has_expires, &msg->expires, SS_SIP_F_DUP_EXPIRES);
+	case HDR_CONTENT_LENGTH:
+		return single(msg, &msg->has_content_length, &msg->content_length,
+				SS_SIP_F_DUP_CLEN);
+	case HDR_USER_AGENT:
+		/* the first one: a scanner has no reason to send two */
+		if (msg->has_user_agent)
+			return NULL;
+		msg->has_user_agent = 1;
+		return &msg->user_agent;
 	default:
 		return NULL;
 	}
@@ -374,8 +390,11 @@ msg_reset(struct ss_sip_msg *msg, const void *buf, size_t len)
 	msg->method_tok = (struct ss_sip_span){0, 0};
 	msg->ruri = (struct ss_sip_span){0, 0};
 	msg->expires = (struct ss_sip_span){0, 0};
+	msg->content_length = (struct ss_sip_span){0, 0};
+	msg->user_agent = (struct ss_sip_span){0, 0};
 	msg->has_from = msg->has_to = msg->has_call_id = 0;
 	msg->has_cseq = msg->has_expires = 0;
+	msg->has_content_length = msg->has_user_agent = 0;
 	msg->n_via = msg->n_contact = 0;
 }
 
@@ -420,6 +439,66 @@ ss_sip_find_end(struct ss_sip_msg *msg)
 		msg->kind = SS_SIP_NOT_SIP;
 		return false;
 	}
+	return true;
+}
+
+/*
+ * Does the header line at off name User-Agent (RFC 3261 §20.41; it has
+ * no compact form)? Its name, optional SP/HT, then the colon.
+ */
+static bool
+is_user_agent_line(const char *b, uint32_t len, uint32_t off)
+{
+	static const char name[] = "user-agent";
+	const uint32_t n = sizeof(name) - 1;
+	uint32_t i;
+
+	if (len - off <= n)
+		return false;
+	for (i = 0; i < n; i++)
+		if (lex_lower(b[off + i]) != name[i])
+			return false;
+	for (i = off + n; i < len && lex_is_ws(b[i]); i++)
+		;
+	return i < len && b[i] == ':';
+}
+
+/* The value of the User-Agent line at off: the rest of the line, trimmed. */
+static void
+user_agent_value(struct ss_sip_msg *msg, uint32_t off)
+{
+	const char *b = msg->buf;
+	const char *end = b + msg->hdr_end;
+	const char *v = memchr(b + off, ':', (size_t)(end - (b + off)));
+	const char *eol;
+
+	/* is_user_agent_line() saw the colon on this line; SP/HT only, not CRLF */
+	for (v++; v < end && lex_is_ws(*v); v++)
+		;
+	for (eol = v; eol < end && *eol != '\r' && *eol != '\n'; eol++)
+		;
+	msg->user_agent.off = (uint16_t)(v - b);
+	msg->user_agent.len = (uint16_t)(lex_trim_lws_end(v, eol) - v);
+	msg->has_user_agent = 1;
+}
+
+bool
+ss_sip_find_end_ua(struct ss_sip_msg *msg)
+{
+	uint32_t ua = UINT32_MAX;
+
+	if (msg->kind != SS_SIP_REQUEST)
+		return ss_sip_find_end(msg);
+	if (msg->headers_done || msg->hdr_end != 0)
+		return true;	/* parse_headers() found both already */
+	msg->hdr_end = (uint16_t)scan_blank_line_u(msg->buf, msg->len, msg->hdrs_off - 1u,
+			is_user_agent_line, &ua);
+	if (msg->hdr_end == 0) {
+		msg->kind = SS_SIP_NOT_SIP;
+		return false;
+	}
+	if (ua != UINT32_MAX)
+		user_agent_value(msg, ua);
 	return true;
 }
 

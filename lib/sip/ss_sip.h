@@ -61,6 +61,7 @@ enum ss_sip_method {
 #define SS_SIP_F_MANY_CONTACT	(1u << 6)	/* more Contact lines than SS_SIP_MAX_CONTACT */
 #define SS_SIP_F_VERSION	(1u << 7)	/* version is not exactly SIP/2.0 */
 #define SS_SIP_F_RURI		(1u << 8)	/* whitespace or control byte inside the Request-URI */
+#define SS_SIP_F_DUP_CLEN	(1u << 9)	/* more than one Content-Length header */
 
 #define SS_SIP_MAX_VIA		32	/* Via header lines kept for a reply */
 #define SS_SIP_MAX_CONTACT	16	/* Contact header lines kept */
@@ -89,7 +90,14 @@ struct ss_sip_msg {
 	struct ss_sip_span call_id;
 	struct ss_sip_span cseq;
 	struct ss_sip_span expires;	/* Expires header value, len 0 when absent */
+	/*
+	 * Content-Length value (ss_sip_parse_headers()), and the first
+	 * User-Agent value (ss_sip_parse_headers() or ss_sip_find_end_ua()).
+	 */
+	struct ss_sip_span content_length;
+	struct ss_sip_span user_agent;
 	uint8_t has_from, has_to, has_call_id, has_cseq, has_expires;
+	uint8_t has_content_length, has_user_agent;
 	uint8_t n_via;			/* Via header lines (not values) */
 	uint8_t n_contact;		/* Contact header lines */
 	struct ss_sip_span via[SS_SIP_MAX_VIA];
@@ -117,6 +125,22 @@ enum ss_sip_kind ss_sip_parse(struct ss_sip_msg *msg, const void *buf, size_t le
 enum ss_sip_kind ss_sip_parse_start(struct ss_sip_msg *msg, const void *buf, size_t len);
 bool ss_sip_find_end(struct ss_sip_msg *msg);
 bool ss_sip_parse_headers(struct ss_sip_msg *msg);
+
+/*
+ * ss_sip_find_end(), and for a request the first User-Agent header on the
+ * way (user_agent, has_user_agent): the same SIMD pass also marks the
+ * lines that start with 'U' or 'u', so finding it costs no header walk.
+ * The value is the rest of that line, trimmed (a folded continuation is
+ * not followed: scanners do not fold).
+ */
+bool ss_sip_find_end_ua(struct ss_sip_msg *msg);
+
+/* Body bytes in the datagram after the header section (hdr_end must be set). */
+static inline size_t
+ss_sip_body_len(const struct ss_sip_msg *msg)
+{
+	return (size_t)msg->len - msg->hdr_end;
+}
 
 /* Method enum of a method token; SS_SIP_M_OTHER when not one of ours. */
 enum ss_sip_method ss_sip_method_from_name(const char *name, size_t len);
@@ -193,6 +217,32 @@ void ss_sip_hs_free(struct ss_sip_hs *hs);
 /* One scratch for one worker; NULL on allocation failure. Control thread. */
 struct ss_sip_scratch *ss_sip_scratch_create(const struct ss_sip_hs *hs);
 void ss_sip_scratch_free(struct ss_sip_scratch *s);
+
+/*
+ * The second database: User-Agent patterns of SIP scanners (caseless
+ * literals; one with a leading '^' matches only at the start of the
+ * value). Compile it into hs before any scratch is made from hs, so that
+ * every scratch serves both databases. patterns[i] is NUL-terminated,
+ * 1..SS_SIP_AGENT_MAX bytes of printable ASCII after the '^'. Returns 0,
+ * or -EINVAL (bad pattern: *bad is its index, *err says why) or -ENOMEM.
+ * Control thread, once.
+ */
+#define SS_SIP_AGENT_MAX	128	/* bytes of one pattern */
+#define SS_SIP_AGENTS_MAX	1024	/* patterns in one database */
+int ss_sip_hs_set_agents(struct ss_sip_hs *hs, const char *const *patterns, unsigned int n,
+		unsigned int *bad, const char **err);
+
+/* Patterns compiled into hs (0: no agent database). */
+unsigned int ss_sip_hs_agents(const struct ss_sip_hs *hs);
+
+/*
+ * Does the request's User-Agent (found by ss_sip_find_end_ua() or
+ * ss_sip_parse_headers()) match a pattern? False without a User-Agent,
+ * without an agent database, or when Hyperscan fails (the request is then
+ * not treated as a scanner's). Worker-safe with the worker's own scratch.
+ */
+bool ss_sip_is_scanner(const struct ss_sip_msg *msg, const struct ss_sip_hs *hs,
+		struct ss_sip_scratch *scratch);
 
 /*
  * Find the Contacts' expirations of a parsed REGISTER. Hyperscan spots
