@@ -9,7 +9,8 @@ set -eu
 PACKAGES="build-essential meson ninja-build pkg-config clang lld \
 dpdk-dev libhyperscan-dev libcmocka-dev libinih-dev libjansson-dev \
 libhiredis-dev libsystemd-dev libpcap-dev \
-sip-tester tshark python3-scapy redis-server iproute2 ethtool jq"
+sip-tester tshark python3-scapy redis-server iproute2 ethtool jq \
+iputils-ping"
 
 if [ "$(id -u)" -ne 0 ]; then
 	echo "setup.sh: must run as root (apt-get install)" >&2
