@@ -6,15 +6,22 @@
 
 #include "sip_lex.h"
 
-/* alphanum / "-" / "." / "!" / "%" / "*" / "_" / "+" / "`" / "'" / "~" */
-#define TOKEN_RANGE(a, b) [a ... b] = 1
-const uint8_t lex_token_table[256] = {
-	TOKEN_RANGE('a', 'z'),
-	TOKEN_RANGE('A', 'Z'),
-	TOKEN_RANGE('0', '9'),
-	['-'] = 1, ['.'] = 1, ['!'] = 1, ['%'] = 1, ['*'] = 1, ['_'] = 1,
-	['+'] = 1, ['`'] = 1, ['\''] = 1, ['~'] = 1,
+/*
+ * Character classes, one load per byte: token is RFC 3261 §25.1 alphanum /
+ * "-" / "." / "!" / "%" / "*" / "_" / "+" / "`" / "'" / "~"; a value stop
+ * ends an unquoted parameter value or a bare URI: ';' ',' or LWS.
+ */
+#define T LEX_TOKEN
+#define S LEX_VALUE_STOP
+#define RANGE(a, b, v) [a ... b] = (v)
+const uint8_t lex_class[256] = {
+	RANGE('a', 'z', T), RANGE('A', 'Z', T), RANGE('0', '9', T),
+	['-'] = T, ['.'] = T, ['!'] = T, ['%'] = T, ['*'] = T, ['_'] = T,
+	['+'] = T, ['`'] = T, ['\''] = T, ['~'] = T,
+	[';'] = S, [','] = S, [' '] = S, ['\t'] = S, ['\r'] = S, ['\n'] = S,
 };
+#undef T
+#undef S
 
 const char *
 lex_skip_quoted(const char *p, const char *end)
@@ -77,7 +84,7 @@ lex_name_addr(const char *p, const char *end, const char **uri, const char **uri
 		if (*q == ';' || *q == ',' || *q == '"')
 			break;
 	}
-	for (q = p; q < end && *q != ';' && *q != ',' && !lex_is_lws(*q); q++)
+	for (q = p; q < end && !lex_is_value_stop(*q); q++)
 		;
 	if (q == p)
 		return NULL;
@@ -112,7 +119,7 @@ lex_param(const char *p, const char *end, struct lex_param *param)
 			return NULL;
 	} else {
 		/* token, host or IPv6 reference: up to the next separator */
-		for (q = p; q < end && *q != ';' && *q != ',' && !lex_is_lws(*q); q++)
+		for (q = p; q < end && !lex_is_value_stop(*q); q++)
 			;
 	}
 	param->value = p;

@@ -38,13 +38,21 @@ lex_is_digit(char c)
 	return c >= '0' && c <= '9';
 }
 
-/* RFC 3261 §25.1 token characters, as a table: one load per byte. */
-extern const uint8_t lex_token_table[256];
+/* Character classes (sip_lex.c), as a table: one load per byte. */
+#define LEX_TOKEN	0x01	/* RFC 3261 §25.1 token */
+#define LEX_VALUE_STOP	0x02	/* ends an unquoted value or bare URI: ; , LWS */
+extern const uint8_t lex_class[256];
 
 static inline bool
 lex_is_token(char c)
 {
-	return lex_token_table[(uint8_t)c] != 0;
+	return (lex_class[(uint8_t)c] & LEX_TOKEN) != 0;
+}
+
+static inline bool
+lex_is_value_stop(char c)
+{
+	return (lex_class[(uint8_t)c] & LEX_VALUE_STOP) != 0;
 }
 
 static inline const char *
