@@ -277,6 +277,9 @@ fields_ok(const struct ss_sip_msg *msg, bool *to_tagged)
 		return false;
 	if (msg->from.len == 0 || msg->call_id.len == 0 || msg->cseq.len == 0)
 		return false;
+	/* From is copied as is: an unreadable one would make a broken reply */
+	if (!ss_sip_name_addr_ok(msg, msg->from))
+		return false;
 	rc = ss_sip_find_tag(msg, msg->to, &tag);
 	*to_tagged = rc == 1;
 	return rc >= 0;
@@ -299,12 +302,17 @@ put_top_via(struct out *o, const struct ss_sip_msg *msg, struct top_via *tv,
 	const char *end = cur + msg->via[0].len;
 
 	/* RFC 3581 §4: with an empty rport, received is added unconditionally */
-	if (tv->rport_empty || !host_is_source(tv->host, tv->host_end, src))
+	bool received = tv->rport_empty || !host_is_source(tv->host, tv->host_end, src);
+
+	if (received)
 		add_edit(tv, tv->params_end, tv->params_end, EDIT_RECEIVED);
 
 	for (unsigned int i = 0; i < tv->n_edits; i++) {
 		const struct edit *e = &tv->edits[i];
 
+		/* a client's own received= goes only when ours replaces it */
+		if (e->kind == EDIT_DELETE && !received)
+			continue;
 		put(o, cur, (size_t)(e->at - cur));
 		if (e->kind == EDIT_RPORT) {
 			if (!tv->rport_has_eq)

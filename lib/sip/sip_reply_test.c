@@ -153,6 +153,23 @@ test_compact_multi_via(void **state)
 		"Content-Length: 0\r\n\r\n");
 }
 
+/* A client's received= stays when sipshield adds none (RFC 3261 §8.2.6.2). */
+static void
+test_client_received_kept(void **state)
+{
+	struct ss_sip_reply r = reply_423(60);
+
+	(void)state;
+	assert_reply("REGISTER sip:x SIP/2.0\r\n"
+		"Via: SIP/2.0/UDP 192.0.2.1;received=192.0.2.1;branch=z9hG4bK7\r\n"
+		"From: <sip:u@x>;tag=1\r\nTo: <sip:u@x>;tag=2\r\nCall-ID: c\r\nCSeq: 1 REGISTER\r\n\r\n",
+		&r, "192.0.2.1", 5060,
+		"SIP/2.0 423 Interval Too Brief\r\n"
+		"Via: SIP/2.0/UDP 192.0.2.1;received=192.0.2.1;branch=z9hG4bK7\r\n"
+		"From: <sip:u@x>;tag=1\r\nTo: <sip:u@x>;tag=2\r\nCall-ID: c\r\nCSeq: 1 REGISTER\r\n"
+		"Min-Expires: 60\r\nContent-Length: 0\r\n\r\n");
+}
+
 /* A folded Via keeps its folding: it is legal LWS in the reply too. */
 static void
 test_folded(void **state)
@@ -280,6 +297,9 @@ test_refusals(void **state)
 			"To: <sip:u@x>\r\nCall-ID: c\r\nCSeq: 1 REGISTER\r\n\r\n",
 		"REGISTER sip:x SIP/2.0\r\nVia: SIP/2.0/UDP h;;,;\r\nFrom: <sip:u@x>;tag=1\r\n"
 			"To: <sip:u@x>\r\nCall-ID: c\r\nCSeq: 1 REGISTER\r\n\r\n",
+		/* an unreadable From cannot be copied into a reply */
+		"REGISTER sip:x SIP/2.0\r\nVia: SIP/2.0/UDP h\r\nFrom: \"x <sip:u@x>;tag=1\r\n"
+			"To: <sip:u@x>\r\nCall-ID: c\r\nCSeq: 1 REGISTER\r\n\r\n",
 	};
 	struct ss_sip_reply r = reply_423(60);
 	struct ss_sip_addr src = addr("192.0.2.1", 5060);
@@ -373,6 +393,7 @@ main(void)
 		cmocka_unit_test(test_rport),
 		cmocka_unit_test(test_compact_multi_via),
 		cmocka_unit_test(test_folded),
+		cmocka_unit_test(test_client_received_kept),
 		cmocka_unit_test(test_ipv6),
 		cmocka_unit_test(test_302),
 		cmocka_unit_test(test_refusals),
