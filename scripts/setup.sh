@@ -10,7 +10,7 @@ PACKAGES="build-essential meson ninja-build pkg-config clang lld \
 dpdk-dev libhyperscan-dev libcmocka-dev libinih-dev libjansson-dev \
 libhiredis-dev libsystemd-dev libpcap-dev \
 sip-tester tshark python3-scapy redis-server iproute2 ethtool jq \
-iputils-ping"
+iputils-ping sipvicious kamailio"
 
 if [ "$(id -u)" -ne 0 ]; then
 	echo "setup.sh: must run as root (apt-get install)" >&2

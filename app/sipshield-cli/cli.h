@@ -32,6 +32,12 @@ enum cli_opt {
 	CLI_OPT_OUTPUT = 1 << 4,	/* --output FILE */
 	CLI_OPT_PREFIX = 1 << 5,	/* --file-prefix P: every subcommand */
 	CLI_OPT_RUNDIR = 1 << 6,	/* --runtime-dir DIR: every subcommand */
+	/* fleet: where the fleet's Redis is (DESIGN §3a) */
+	CLI_OPT_REDIS = 1 << 7,		/* --redis HOST:PORT|unix:PATH */
+	CLI_OPT_KEY_PREFIX = 1 << 8,	/* --key-prefix P */
+	CLI_OPT_PASSWORD_FILE = 1 << 9,	/* --password-file FILE */
+	CLI_OPT_CONFIG = 1 << 10,	/* --config FILE: its [fleet] section */
+	CLI_OPT_MAXLEN = 1 << 11,	/* --stream-maxlen N */
 };
 
 struct cli_opts {
@@ -42,6 +48,11 @@ struct cli_opts {
 	bool all;			/* show counters that are zero */
 	double interval;		/* watch: seconds between samples */
 	unsigned long count;		/* watch: frames to draw; 0 = until q */
+	const char *redis;		/* fleet: --redis, as given */
+	const char *key_prefix;		/* fleet: --key-prefix */
+	const char *password_file;	/* fleet: --password-file */
+	const char *config;		/* fleet: --config */
+	unsigned long stream_maxlen;	/* fleet: --stream-maxlen, 0: not given */
 	unsigned int given;		/* enum cli_opt bits seen so far */
 };
 
@@ -96,3 +107,6 @@ int cli_moved(int argc, char **argv, struct cli_opts *o);
 void cli_moved_usage(FILE *out);
 int cli_prometheus(int argc, char **argv, struct cli_opts *o);
 void cli_prometheus_usage(FILE *out);
+/* fleet.c: the fleet's table in Redis (hiredis), and the node's sync state */
+int cli_fleet(int argc, char **argv, struct cli_opts *o);
+void cli_fleet_usage(FILE *out);

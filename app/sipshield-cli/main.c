@@ -24,6 +24,7 @@ static const struct command commands[] = {
 	{"watch", cli_watch, cli_watch_usage},
 	{"moved", cli_moved, cli_moved_usage},
 	{"prometheus", cli_prometheus, cli_prometheus_usage},
+	{"fleet", cli_fleet, cli_fleet_usage},
 };
 
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
@@ -34,7 +35,8 @@ usage(FILE *out)
 	fputs("Usage: sipshield-cli [OPTIONS] COMMAND [OPTIONS] [ARGS]\n"
 		"\n"
 		"Operator's tool for sipshield, the inline SIP edge filter. All commands\n"
-		"but check talk to a running sipshield over DPDK telemetry.\n"
+		"but check talk to a running sipshield over DPDK telemetry; fleet talks\n"
+		"to the fleet's Redis too.\n"
 		"\n"
 		"Commands:\n"
 		"  stats       the counters, summed over workers and ports\n"
@@ -44,6 +46,7 @@ usage(FILE *out)
 		"  watch       live per-second rates, refreshed like top\n"
 		"  moved       get, add, del, reload or count moved-table entries\n"
 		"  prometheus  the counters in Prometheus text format\n"
+		"  fleet       the fleet's moved table in Redis: add, del, load, status\n"
 		"  check       what sipshield would do with SIP messages in files (offline)\n"
 		"  help        this text, or `help COMMAND` for a command's own help\n"
 		"\n"

@@ -24,6 +24,11 @@
 enum {
 	OPT_PREFIX = 256,
 	OPT_RUNDIR,
+	OPT_REDIS,
+	OPT_KEY_PREFIX,
+	OPT_PASSWORD_FILE,
+	OPT_CONFIG,
+	OPT_MAXLEN,
 };
 
 static const struct option longopts[] = {
@@ -34,6 +39,11 @@ static const struct option longopts[] = {
 	{"output", required_argument, NULL, 'o'},
 	{"file-prefix", required_argument, NULL, OPT_PREFIX},
 	{"runtime-dir", required_argument, NULL, OPT_RUNDIR},
+	{"redis", required_argument, NULL, OPT_REDIS},
+	{"key-prefix", required_argument, NULL, OPT_KEY_PREFIX},
+	{"password-file", required_argument, NULL, OPT_PASSWORD_FILE},
+	{"config", required_argument, NULL, OPT_CONFIG},
+	{"stream-maxlen", required_argument, NULL, OPT_MAXLEN},
 	{"help", no_argument, NULL, 'h'},
 	{NULL, 0, NULL, 0},
 };
@@ -79,6 +89,16 @@ opt_name(unsigned int bit)
 		return "--output";
 	case CLI_OPT_PREFIX:
 		return "--file-prefix";
+	case CLI_OPT_REDIS:
+		return "--redis";
+	case CLI_OPT_KEY_PREFIX:
+		return "--key-prefix";
+	case CLI_OPT_PASSWORD_FILE:
+		return "--password-file";
+	case CLI_OPT_CONFIG:
+		return "--config";
+	case CLI_OPT_MAXLEN:
+		return "--stream-maxlen";
 	default:
 		return "--runtime-dir";
 	}
@@ -143,6 +163,25 @@ parse_path(const char *who, const char *opt, const char *arg, const char **dst)
 	return 0;
 }
 
+/* Writers trim the fleet's log to about N entries (lib/conf's bounds). */
+static int
+parse_maxlen(const char *who, const char *arg, struct cli_opts *o)
+{
+	unsigned long v;
+	char *end;
+
+	errno = 0;
+	v = strtoul(arg, &end, 10);
+	if (errno != 0 || end == arg || *end != '\0' || arg[0] == '-' || v < 100 ||
+			v > 1000000000) {
+		fprintf(stderr, "%s: --stream-maxlen \"%s\": expected a whole number 100..1000000000\n",
+				who, arg);
+		return -1;
+	}
+	o->stream_maxlen = v;
+	return 0;
+}
+
 /*
  * One option; who prefixes messages ("sipshield-cli stats"). Returns 0,
  * 1 for --help, or -1 after a message.
@@ -174,6 +213,21 @@ take_opt(int c, char **argv, const char *who, struct cli_opts *o)
 	case OPT_RUNDIR:
 		o->given |= CLI_OPT_RUNDIR;
 		return parse_path(who, "--runtime-dir", optarg, &o->runtime_dir);
+	case OPT_REDIS:
+		o->given |= CLI_OPT_REDIS;
+		return parse_path(who, "--redis", optarg, &o->redis);
+	case OPT_KEY_PREFIX:
+		o->given |= CLI_OPT_KEY_PREFIX;
+		return parse_path(who, "--key-prefix", optarg, &o->key_prefix);
+	case OPT_PASSWORD_FILE:
+		o->given |= CLI_OPT_PASSWORD_FILE;
+		return parse_path(who, "--password-file", optarg, &o->password_file);
+	case OPT_CONFIG:
+		o->given |= CLI_OPT_CONFIG;
+		return parse_path(who, "--config", optarg, &o->config);
+	case OPT_MAXLEN:
+		o->given |= CLI_OPT_MAXLEN;
+		return parse_maxlen(who, optarg, o);
 	case 'h':
 		return 1;
 	case ':':

@@ -9,7 +9,8 @@
  * line, --help), setup.c (config, tag secret, Hyperscan, moved table),
  * pools.c (mbuf pools), ports.c (port configuration), workers.c (the
  * poll loop), monitor.c (--stats-interval, --exit-when-idle), report.c
- * (banner and counters), signals.c, shutdown.c.
+ * (banner and counters), signals.c, shutdown.c, telemetry.c, access.c
+ * (who may reach the telemetry socket).
  *
  * Everything in struct app is written by the main thread before the
  * workers launch and only read afterwards, except the counters inside
@@ -25,10 +26,12 @@
 #include <rte_lcore.h>
 #include <rte_mempool.h>
 #include <rte_rcu_qsbr.h>
+#include <rte_telemetry.h>
 
 #include "ss_burst.h"
 #include "ss_conf.h"
 #include "ss_filter.h"
+#include "ss_fleet.h"
 #include "ss_moved_ctl.h"
 #include "ss_sip.h"
 
@@ -85,6 +88,11 @@ struct app_worker {
 	struct app_rxq rxq[SS_PORTS];
 	struct app_txq txq[SS_PORTS];	/* by port role */
 	struct rte_rcu_qsbr *qs;	/* RCU of the moved table; thread id = index */
+	/*
+	 * Rate limits (NULL for a worker with no outside queue): the
+	 * worker's alone; telemetry reads its published top list.
+	 */
+	struct ss_rl *rl;
 	struct ss_worker_ctx ctx;	/* per-burst stage state and counters */
 };
 
@@ -101,9 +109,12 @@ struct app {
 	struct rte_mempool *pool[RTE_MAX_NUMA_NODES];	/* by socket, NULL when unused */
 
 	struct ss_sip_hs *hs;
+	unsigned int n_scanner_agents;	/* patterns compiled (0: drop_scanners off) */
+	unsigned int n_limited;		/* workers that poll the outside port: the node limit's split */
 	struct ss_moved_ctl *moved_ctl;	/* writers of filter.moved (live updates) */
 	uint32_t moved_entries;		/* entries loaded at start-up */
 	uint32_t moved_capacity;
+	struct ss_fleet *fleet;		/* [fleet]: the table follows Redis (NULL: no fleet) */
 	struct ss_filter filter;
 
 	unsigned int n_workers;
@@ -131,6 +142,17 @@ void app_usage(const char *prgname);
 /* setup.c: before EAL (no DPDK), then after it */
 int app_setup_conf(struct app *a, char *err, size_t errlen);
 int app_setup_filter(struct app *a, char *err, size_t errlen);
+
+/*
+ * access.c: keep the telemetry socket to this user (DESIGN §3). Before
+ * EAL: a umask that gives its sockets no group or other bits. After EAL:
+ * the runtime directory and its parent must be directories of ours that
+ * nobody else may write (and the runtime directory nobody else may
+ * enter): too open is tightened, someone else's or a symbolic link stops
+ * start-up.
+ */
+void app_access_before_eal(void);
+int app_access_after_eal(char *err, size_t errlen);
 
 /* pools.c */
 int app_pools_create(struct app *a, char *err, size_t errlen);
@@ -181,6 +203,18 @@ app_request_quit(void)
  */
 int app_telemetry_register(struct app *a, char *err, size_t errlen);
 void app_telemetry_stop(void);
+
+/*
+ * fleet.c (DESIGN §3a): check the password file (before EAL), start the
+ * sync thread once moved_ctl exists, stop it before moved_ctl is freed;
+ * /sipshield/fleet's reply. All do nothing without a [fleet] section.
+ */
+int app_fleet_check(struct app *a, char *err, size_t errlen);
+int app_fleet_start(struct app *a, char *err, size_t errlen);
+void app_fleet_stop(struct app *a);
+int app_fleet_telemetry(struct app *a, struct rte_tel_data *d);
+/* /sipshield/config's fleet_* entries: 0 or -E2BIG. */
+int app_fleet_config(const struct app *a, struct rte_tel_data *d);
 
 /* shutdown.c */
 int app_shutdown(struct app *a);

@@ -50,7 +50,7 @@ pre_eal(struct app *a, int argc, char **argv, char *err)
 	}
 	if (ret < 0)
 		app_fail(a, "%s", err);
-	if (app_setup_conf(a, err, APP_ERR_MAX) < 0)
+	if (app_setup_conf(a, err, APP_ERR_MAX) < 0 || app_fleet_check(a, err, APP_ERR_MAX) < 0)
 		app_fail(a, "%s", err);
 }
 
@@ -61,10 +61,13 @@ main(int argc, char **argv)
 	char err[APP_ERR_MAX];
 
 	pre_eal(a, argc, argv, err);
+	app_access_before_eal();
 	if (rte_eal_init(argc, argv) < 0)
 		app_fail(a, "EAL initialisation failed: %s (check the EAL options before `--`; "
 				"without hugepages use --no-huge -m 256)", rte_strerror(rte_errno));
 	a->eal_up = true;
+	if (app_access_after_eal(err, sizeof(err)) < 0)
+		app_fail(a, "%s", err);
 	/*
 	 * DESIGN §3: operators capture with dpdk-dumpcap, which asks this
 	 * process over EAL's IPC; without shared config (--no-shconf,
@@ -84,6 +87,9 @@ main(int argc, char **argv)
 			app_telemetry_register(a, err, sizeof(err)) < 0)
 		app_fail(a, "%s", err);
 	app_print_banner(a);
+	/* after the table's writers and telemetry exist; logs after the banner */
+	if (app_fleet_start(a, err, sizeof(err)) < 0)
+		app_fail(a, "%s", err);
 
 	if (app_workers_run(a, err, sizeof(err)) < 0)
 		app_fail(a, "%s", err);

@@ -119,6 +119,48 @@ banner_filter(const struct app *a)
 	for (unsigned int i = 0; i < c->n_sip_ports; i++)
 		printf("%s%u", i == 0 ? " " : ",", c->sip_ports[i]);
 	printf("\n");
+	if (a->n_scanner_agents != 0)
+		printf("  scanners dropped: %u User-Agent patterns (%s)\n", a->n_scanner_agents,
+				c->scanner_agents[0] != '\0' ? c->scanner_agents : "built-in");
+	else
+		printf("  scanners not dropped (drop_scanners = off)\n");
+}
+
+static void
+banner_limit(const char *what, const struct ss_conf_limit *l)
+{
+	if (l->rate == 0)
+		printf("%s off", what);
+	else
+		printf("%s %u/s burst %u", what, l->rate, l->burst);
+}
+
+static void
+banner_limits(const struct app *a)
+{
+	const struct ss_conf *c = &a->conf;
+
+	printf("  limits   ");
+	banner_limit("requests per source", &c->requests_per_source);
+	banner_limit(", replies per source", &c->replies_per_source);
+	banner_limit(", replies per node", &c->replies_node);
+	printf(" (%u worker share(s)), %u sources per worker\n", a->n_limited, c->sources_table);
+}
+
+/* DESIGN §3a: where the table comes from once Redis answers. */
+static void
+banner_fleet(const struct app *a)
+{
+	const struct ss_conf_fleet *f = &a->conf.fleet;
+	char addr[sizeof(f->redis_unix) + 8];
+
+	if (!f->enabled)
+		return;
+	ss_conf_fleet_address(f, addr, sizeof(addr));
+	printf("  fleet    Redis %s, table %s:moved%s; %s\n", addr, f->key_prefix,
+			f->password_file[0] != '\0' ? ", AUTH" : "",
+			a->conf.moved_table[0] != '\0' ? "the file serves until Redis answers" :
+			"empty until Redis answers");
 }
 
 void
@@ -130,11 +172,13 @@ app_print_banner(const struct app *a)
 		banner_port(a, r);
 	banner_workers(a);
 	banner_filter(a);
+	banner_limits(a);
 	if (a->conf.moved_table[0] != '\0')
 		printf("  moved    %u entries from %s (capacity %u)\n", a->moved_entries,
 				a->conf.moved_table, a->moved_capacity);
 	else
 		printf("  moved    no table (moved_table = none)\n");
+	banner_fleet(a);
 	if (a->secret_random)
 		printf("  secret   random at start-up (tag_secret = none)\n");
 	else

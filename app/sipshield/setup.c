@@ -5,8 +5,8 @@
 /*
  * What the filter needs before any packet: the config and the tag secret
  * (read before EAL starts, so a typo stops start-up in milliseconds),
- * then the Hyperscan database and the moved table (the table is an
- * rte_hash, so it needs EAL).
+ * then the Hyperscan databases (expiry, scanner User-Agents) and the
+ * moved table (the table is an rte_hash, so it needs EAL).
  */
 
 #include <errno.h>
@@ -99,6 +99,13 @@ app_setup_filter(struct app *a, char *err, size_t errlen)
 		snprintf(err, errlen, "cannot compile the Hyperscan database: %s",
 				hs_err != NULL ? hs_err : "unknown error");
 		return -EINVAL;
+	}
+	/* before any worker's scratch is made: each must serve this database too */
+	if (a->conf.drop_scanners) {
+		ret = ss_scanner_load(a->hs, a->conf.scanner_agents, err, errlen);
+		if (ret < 0)
+			return ret;
+		a->n_scanner_agents = (unsigned int)ret;
 	}
 	ss_filter_init(&a->filter, &a->conf, a->hs);
 	ret = load_moved(a, err, errlen);

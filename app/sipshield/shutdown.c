@@ -24,6 +24,8 @@ app_release(struct app *a)
 	if (!a->eal_up)
 		return;
 	app_telemetry_stop();
+	/* it writes the moved table and reads telemetry's state: before both go */
+	app_fleet_stop(a);
 	app_ports_close(a);
 	if (a->capture)
 		rte_pdump_uninit();

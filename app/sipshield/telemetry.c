@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <arpa/inet.h>
 
 #include <rte_ethdev.h>
 #include <rte_telemetry.h>
@@ -262,6 +263,195 @@ do_ports(const char *cmd, const char *params, struct rte_tel_data *d)
 	return 0;
 }
 
+/* --- Mbuf pools -------------------------------------------------------- */
+
+/*
+ * Per pool: size, available, in use. 22.11's /mempool/info shows no use
+ * counts; these show a leak as an in-use count that does not come back
+ * to its idle value after traffic stops (the soak test watches it).
+ */
+static int
+do_pools(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	const struct app *a = tel_app;
+
+	RTE_SET_USED(cmd);
+	RTE_SET_USED(params);
+	rte_tel_data_start_dict(d);
+	for (unsigned int s = 0; s < RTE_MAX_NUMA_NODES; s++) {
+		const struct rte_mempool *mp = a->pool[s];
+		struct rte_tel_data *c;
+		int rc = 0;
+
+		if (mp == NULL)
+			continue;
+		c = rte_tel_data_alloc();
+		if (c == NULL)
+			return -ENOMEM;
+		rte_tel_data_start_dict(c);
+		rc |= add_u64(c, "socket", s);
+		rc |= add_u64(c, "size", mp->size);
+		rc |= add_u64(c, "avail", rte_mempool_avail_count(mp));
+		rc |= add_u64(c, "in_use", rte_mempool_in_use_count(mp));
+		if (rc != 0) {
+			rte_tel_data_free(c);
+			return -E2BIG;
+		}
+		/* pool names are [a-z0-9_]: fit for a dict key */
+		if (add_container(d, mp->name, c) < 0)
+			return -E2BIG;
+	}
+	return 0;
+}
+
+/* --- Heavy sources ----------------------------------------------------- */
+
+#define TOP_DEFAULT	20	/* sources /sipshield/top_sources shows */
+#define TOP_MAX		100	/* at most: about 120 bytes of JSON each, within 16 KiB */
+
+/* Source order, to bring one source's entries from several workers together. */
+static int
+cmp_source(const void *a, const void *b)
+{
+	const struct ss_rl_top *x = a, *y = b;
+
+	if (x->src.family != y->src.family)
+		return x->src.family < y->src.family ? -1 : 1;
+	return x->src.bits < y->src.bits ? -1 : x->src.bits > y->src.bits;
+}
+
+/* Heaviest first; ties in source order, so that replies are stable. */
+static int
+cmp_drops(const void *a, const void *b)
+{
+	const struct ss_rl_top *x = a, *y = b;
+	uint64_t wx = x->drops_request + x->drops_reply, wy = y->drops_request + y->drops_reply;
+
+	if (wx != wy)
+		return wx > wy ? -1 : 1;
+	return cmp_source(a, b);
+}
+
+/* "192.0.2.1" or "2001:db8:1:2::/64". */
+static void
+source_text(const struct ss_rl_source *s, char *out, size_t cap)
+{
+	uint8_t a[16] = {0};
+	char buf[INET6_ADDRSTRLEN];
+	unsigned int n = s->family == 4 ? 4 : 8;
+
+	for (unsigned int i = 0; i < n; i++)
+		a[i] = (uint8_t)(s->bits >> (8 * (n - 1 - i)));
+	if (inet_ntop(s->family == 4 ? AF_INET : AF_INET6, a, buf, sizeof(buf)) == NULL)
+		snprintf(buf, sizeof(buf), "?");
+	snprintf(out, cap, "%s%s", buf, s->family == 4 ? "" : "/64");
+}
+
+/* One column of the reply: an array of strings or of numbers. */
+static struct rte_tel_data *
+column(enum rte_tel_value_type type)
+{
+	struct rte_tel_data *c = rte_tel_data_alloc();
+
+	if (c != NULL)
+		rte_tel_data_start_array(c, type);
+	return c;
+}
+
+/*
+ * The list as columns of one dict, in rank order: 22.11's telemetry puts
+ * arrays, not dicts, in an array container, and one container deep only.
+ */
+static int
+add_sources(struct rte_tel_data *d, const struct ss_rl_top *t, unsigned int n)
+{
+	static const char *const names[] = {"source", "drops", "drops_request", "drops_reply"};
+	struct rte_tel_data *col[4];
+	int rc = 0;
+
+	col[0] = column(RTE_TEL_STRING_VAL);
+	for (unsigned int k = 1; k < RTE_DIM(col); k++)
+		col[k] = column(RTE_TEL_U64_VAL);
+	for (unsigned int k = 0; k < RTE_DIM(col); k++)
+		if (col[k] == NULL)
+			rc = -ENOMEM;
+	for (unsigned int i = 0; i < n && rc == 0; i++) {
+		char text[64];
+
+		source_text(&t[i].src, text, sizeof(text));
+		if (rte_tel_data_add_array_string(col[0], text) != 0 ||
+				rte_tel_data_add_array_u64(col[1], t[i].drops_request +
+					t[i].drops_reply) != 0 ||
+				rte_tel_data_add_array_u64(col[2], t[i].drops_request) != 0 ||
+				rte_tel_data_add_array_u64(col[3], t[i].drops_reply) != 0)
+			rc = -E2BIG;
+	}
+	for (unsigned int k = 0; k < RTE_DIM(col); k++) {
+		if (rc != 0) {
+			rte_tel_data_free(col[k]);
+			continue;
+		}
+		/* add_container frees a column it could not add */
+		if (add_container(d, names[k], col[k]) < 0)
+			rc = -E2BIG;
+	}
+	return rc;
+}
+
+/*
+ * The sources with the most drops over all workers. Each worker keeps its
+ * own list (ss_ratelimit.h) and publishes a copy after each burst that
+ * changed it, under a sequence counter; this reads those copies, never a
+ * worker's table, so it takes no lock and moves no cache line a worker
+ * writes in its hot path. A source can appear on several workers only
+ * where RSS is off (one queue per port): its entries are added up.
+ * Reply: {"count": n, "source": [...], "drops": [...], "drops_request":
+ * [...], "drops_reply": [...]}, heaviest first; a source is an IPv4
+ * address or an IPv6 /64 ("2001:db8:1:2::/64").
+ */
+static int
+do_top_sources(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	const struct app *a = tel_app;
+	struct ss_rl_top *all;
+	unsigned int n = 0, m = 0, want = TOP_DEFAULT;
+	int rc = 0;
+
+	RTE_SET_USED(cmd);
+	if (params != NULL && params[0] != '\0' && parse_index(params, TOP_MAX + 1, &want) < 0)
+		return reply_error(d, "usage: /sipshield/top_sources[,N] with N 1..100 (default 20)");
+	if (want == 0)
+		return reply_error(d, "usage: /sipshield/top_sources[,N] with N 1..100 (default 20)");
+	all = calloc((size_t)a->n_workers * SS_RL_TOP, sizeof(*all));
+	if (all == NULL)
+		return -ENOMEM;
+	for (unsigned int i = 0; i < a->n_workers; i++) {
+		int k;
+
+		if (a->worker[i] == NULL || a->worker[i]->rl == NULL)
+			continue;
+		k = ss_rl_top_read(a->worker[i]->rl, all + n, SS_RL_TOP);
+		if (k > 0)
+			n += (unsigned int)k;
+	}
+	qsort(all, n, sizeof(*all), cmp_source);
+	for (unsigned int i = 0; i < n; i++) {
+		if (m > 0 && cmp_source(&all[m - 1], &all[i]) == 0) {
+			all[m - 1].drops_request += all[i].drops_request;
+			all[m - 1].drops_reply += all[i].drops_reply;
+		} else {
+			all[m++] = all[i];
+		}
+	}
+	qsort(all, m, sizeof(*all), cmp_drops);
+	rte_tel_data_start_dict(d);
+	rc = add_u64(d, "count", RTE_MIN(m, want));
+	if (rc == 0)
+		rc = add_sources(d, all, RTE_MIN(m, want));
+	free(all);
+	return rc;
+}
+
 /* --- Config ------------------------------------------------------------ */
 
 static void
@@ -284,6 +474,18 @@ ports_text(const struct ss_conf *c, char *out, size_t cap)
 	out[0] = '\0';
 	for (unsigned int i = 0; i < c->n_sip_ports && n < cap; i++)
 		n += (size_t)snprintf(out + n, cap - n, "%s%u", i ? "," : "", c->sip_ports[i]);
+}
+
+/* A limit as the config writes it: RATE/BURST, or off. */
+static int
+add_limit(struct rte_tel_data *d, const char *name, const struct ss_conf_limit *l)
+{
+	char buf[32];
+
+	if (l->rate == 0)
+		return add_str(d, name, "off");
+	snprintf(buf, sizeof(buf), "%u/%u", l->rate, l->burst);
+	return add_str(d, name, buf);
 }
 
 static int
@@ -312,9 +514,19 @@ do_config(const char *cmd, const char *params, struct rte_tel_data *d)
 	rc |= add_str(d, "filter_moved_table", c->moved_table[0] ? c->moved_table : "none");
 	rc |= add_str(d, "filter_tag_secret", c->tag_secret[0] ? c->tag_secret :
 			"none (random at start-up)");
+	rc |= add_str(d, "filter_drop_scanners", c->drop_scanners ? "on" : "off");
+	rc |= add_str(d, "filter_scanner_agents", c->scanner_agents[0] ? c->scanner_agents :
+			"none (built-in list)");
+	rc |= add_u64(d, "filter_scanner_patterns", a->n_scanner_agents);
+	rc |= add_limit(d, "limits_requests_per_source", &c->requests_per_source);
+	rc |= add_limit(d, "limits_replies_per_source", &c->replies_per_source);
+	rc |= add_limit(d, "limits_replies_node", &c->replies_node);
+	rc |= add_u64(d, "limits_node_shares", a->n_limited);
+	rc |= add_u64(d, "limits_sources_table", c->sources_table);
 	rc |= add_u64(d, "dataplane_idle_sleep_us", c->idle_sleep_us);
 	rc |= add_u64(d, "dataplane_rx_desc", c->rx_desc);
 	rc |= add_u64(d, "dataplane_tx_desc", c->tx_desc);
+	rc |= app_fleet_config(a, d);
 	rc |= add_u64(d, "workers", a->n_workers);
 	return rc != 0 ? -E2BIG : 0;
 }
@@ -334,25 +546,30 @@ hex_digit(char c)
 /*
  * Split params on ',' (telemetry passes them as one string) and undo the
  * client's %XX escapes, so a key or URI may hold ',' (%2C) and '%' (%25).
- * Returns the number of fields, or -EINVAL.
+ * Returns the number of fields (MAX_PARAMS + 1 when there are more), or
+ * -EINVAL with what is wrong in err: too long, a bad escape, or a NUL
+ * (which would silently cut a C string short: "bob%00x" must not add bob).
  */
 static int
-split_params(const char *params, char *buf, size_t cap, char *field[MAX_PARAMS])
+split_params(const char *params, char *buf, size_t cap, char *field[MAX_PARAMS], char *err,
+		size_t errlen)
 {
 	size_t n = 0;
 	int nf = 1;
 
 	if (params == NULL || *params == '\0')
 		return 0;
+	if (strlen(params) >= cap) {
+		snprintf(err, errlen, "parameters longer than %zu bytes", cap - 1);
+		return -EINVAL;
+	}
 	field[0] = buf;
 	for (const char *p = params; *p != '\0'; p++) {
 		char c = *p;
 
-		if (n + 1 >= cap)
-			return -EINVAL;
 		if (c == ',') {
 			if (nf == MAX_PARAMS)
-				return -EINVAL;
+				return MAX_PARAMS + 1;
 			buf[n++] = '\0';
 			field[nf++] = buf + n;
 			continue;
@@ -360,9 +577,17 @@ split_params(const char *params, char *buf, size_t cap, char *field[MAX_PARAMS])
 		if (c == '%') {
 			int hi = hex_digit(p[1]), lo = hi < 0 ? -1 : hex_digit(p[2]);
 
-			if (hi < 0 || lo < 0)
+			if (hi < 0 || lo < 0) {
+				snprintf(err, errlen, "bad %%-escape at byte %zu of the parameters "
+						"(expected %%XX, X hex)", (size_t)(p - params) + 1);
 				return -EINVAL;
+			}
 			c = (char)(hi << 4 | lo);
+			if (c == '\0') {
+				snprintf(err, errlen, "NUL byte (%%00) at byte %zu of the parameters",
+						(size_t)(p - params) + 1);
+				return -EINVAL;
+			}
 			p += 2;
 		}
 		buf[n++] = c;
@@ -405,14 +630,20 @@ do_moved_get(const char *cmd, const char *params, struct rte_tel_data *d)
 	int rc;
 
 	RTE_SET_USED(cmd);
-	if (split_params(params, buf, sizeof(buf), field) != 1)
+	rc = split_params(params, buf, sizeof(buf), field, err, sizeof(err));
+	if (rc < 0)
+		return reply_error(d, err);
+	if (rc != 1)
 		return reply_error(d, "usage: /sipshield/moved/get,<key>");
 	rc = ss_moved_ctl_get(tel_app->moved_ctl, field[0], uri, sizeof(uri), &has_exp, &exp,
 			err, sizeof(err));
 	if (rc < 0)
 		return reply_error(d, err);
 	if (rc == 0) {
-		snprintf(err, sizeof(err), "key \"%.100s\" is not in the moved table", field[0]);
+		char q[100];
+
+		ss_moved_quote(field[0], strlen(field[0]), q, sizeof(q));
+		snprintf(err, sizeof(err), "key \"%s\" is not in the moved table", q);
 		return reply_error(d, err);
 	}
 	/* the key as the table holds it, %-escaped: ASCII, whatever was typed */
@@ -425,6 +656,13 @@ do_moved_get(const char *cmd, const char *params, struct rte_tel_data *d)
 		return -E2BIG;
 	return has_exp ? add_u64(d, "expires", exp) : 0;
 }
+
+/*
+ * DESIGN §3a: with a [fleet] section Redis is the one source of the table;
+ * a local change would be silently undone by the next load.
+ */
+#define FLEET_OWNS_TABLE "this node follows the fleet's table in Redis ([fleet]): " \
+	"change it with sipshield-cli fleet add|del|load"
 
 static int
 reply_ok(struct rte_tel_data *d)
@@ -439,12 +677,18 @@ do_moved_add(const char *cmd, const char *params, struct rte_tel_data *d)
 	char buf[1024], err[512];
 	char *field[MAX_PARAMS];
 	uint32_t exp = 0;
-	int nf = split_params(params, buf, sizeof(buf), field);
+	int nf = split_params(params, buf, sizeof(buf), field, err, sizeof(err));
 
 	RTE_SET_USED(cmd);
-	if (nf < 2)
+	if (tel_app->conf.fleet.enabled)
+		return reply_error(d, FLEET_OWNS_TABLE);
+	if (nf < 0)
+		return reply_error(d, err);
+	if (nf < 2 || nf > MAX_PARAMS)
 		return reply_error(d, "usage: /sipshield/moved/add,<key>,<uri>[,<expires>]");
-	if (nf == 3 && ss_sip_delta_seconds(field[2], strlen(field[2]), &exp) != SS_SIP_DELTA_OK)
+	/* digits only: no sign, no blanks (a delta-seconds, RFC 3261 §25.1) */
+	if (nf == 3 && (field[2][strspn(field[2], "0123456789")] != '\0' ||
+			ss_sip_delta_seconds(field[2], strlen(field[2]), &exp) != SS_SIP_DELTA_OK))
 		return reply_error(d, "expires: expected an integer 0..4294967295");
 	if (ss_moved_ctl_add(tel_app->moved_ctl, field[0], field[1], nf == 3, exp,
 				SS_MOVED_ORIGIN_TELEMETRY, err, sizeof(err)) < 0)
@@ -457,9 +701,14 @@ do_moved_del(const char *cmd, const char *params, struct rte_tel_data *d)
 {
 	char buf[1024], err[512];
 	char *field[MAX_PARAMS];
+	int nf = split_params(params, buf, sizeof(buf), field, err, sizeof(err));
 
 	RTE_SET_USED(cmd);
-	if (split_params(params, buf, sizeof(buf), field) != 1)
+	if (tel_app->conf.fleet.enabled)
+		return reply_error(d, FLEET_OWNS_TABLE);
+	if (nf < 0)
+		return reply_error(d, err);
+	if (nf != 1)
 		return reply_error(d, "usage: /sipshield/moved/del,<key>");
 	if (ss_moved_ctl_del(tel_app->moved_ctl, field[0], SS_MOVED_ORIGIN_TELEMETRY, err,
 				sizeof(err)) < 0)
@@ -481,7 +730,10 @@ do_moved_reload(const char *cmd, const char *params, struct rte_tel_data *d)
 	int n;
 
 	RTE_SET_USED(cmd);
-	RTE_SET_USED(params);
+	if (tel_app->conf.fleet.enabled)
+		return reply_error(d, FLEET_OWNS_TABLE);
+	if (params != NULL && params[0] != '\0')
+		return reply_error(d, "usage: /sipshield/moved/reload (no parameter)");
 	n = ss_moved_ctl_reload(tel_app->moved_ctl, SS_MOVED_ORIGIN_TELEMETRY, err, sizeof(err));
 	if (n < 0)
 		return reply_error(d, err);
@@ -494,6 +746,17 @@ do_moved_count(const char *cmd, const char *params, struct rte_tel_data *d)
 	RTE_SET_USED(cmd);
 	RTE_SET_USED(params);
 	return reply_entries(d, ss_moved_ctl_count(tel_app->moved_ctl));
+}
+
+/* --- Fleet (DESIGN §3a) ------------------------------------------------ */
+
+/* The sync's state: fleet.c builds the reply. */
+static int
+do_fleet(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	RTE_SET_USED(cmd);
+	RTE_SET_USED(params);
+	return app_fleet_telemetry(tel_app, d);
 }
 
 /* Run a command with the app hooked in, or refuse during shutdown. */
@@ -515,11 +778,14 @@ TEL_CMD(workers)
 TEL_CMD(worker)
 TEL_CMD(ports)
 TEL_CMD(config)
+TEL_CMD(top_sources)
+TEL_CMD(pools)
 TEL_CMD(moved_get)
 TEL_CMD(moved_add)
 TEL_CMD(moved_del)
 TEL_CMD(moved_reload)
 TEL_CMD(moved_count)
+TEL_CMD(fleet)
 
 static const struct {
 	const char *cmd;
@@ -531,11 +797,14 @@ static const struct {
 	{"/sipshield/worker", cmd_worker, "Every counter of one worker, per port. Parameter: worker index."},
 	{"/sipshield/ports", cmd_ports, "Per port: ethdev stats and sipshield's counters."},
 	{"/sipshield/config", cmd_config, "The effective configuration."},
+	{"/sipshield/pools", cmd_pools, "Mbuf pools: size, available, in use."},
+	{"/sipshield/top_sources", cmd_top_sources, "Sources with the most rate-limit drops, all workers. Parameter: N (default 20)."},
 	{"/sipshield/moved/get", cmd_moved_get, "Moved-table entry. Parameter: key (user[@host], %-escape , and %)."},
 	{"/sipshield/moved/add", cmd_moved_add, "Add or replace an entry. Parameters: key,uri[,expires]."},
 	{"/sipshield/moved/del", cmd_moved_del, "Remove an entry. Parameter: key."},
 	{"/sipshield/moved/reload", cmd_moved_reload, "Read the moved-table file again; a bad file keeps the table."},
 	{"/sipshield/moved/count", cmd_moved_count, "Entries in the moved table."},
+	{"/sipshield/fleet", cmd_fleet, "Sync with the fleet's Redis: connected, last ID applied, entries, changes, outages, errors."},
 };
 
 void

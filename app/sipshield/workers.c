@@ -125,6 +125,28 @@ assign_queues(struct app *a, struct app_worker *w, int socket)
 	return 0;
 }
 
+/*
+ * The worker's rate limits, when it polls the outside port (the only one
+ * filtered): the node-wide reply limit is split among those workers.
+ */
+static int
+create_limits(struct app *a, struct app_worker *w, int socket)
+{
+	struct ss_rl_params p;
+	int ret;
+
+	if (w->index >= a->port[SS_PORT_OUTSIDE].n_rxq)
+		return 0;
+	ret = ss_rl_params_init(&p, &a->conf, rte_get_tsc_hz(), a->n_limited);
+	if (ret != 0)
+		return ret;
+	w->rl = ss_rl_create(&p, socket);
+	if (w->rl == NULL)
+		return -rte_errno;
+	ss_worker_ctx_set_limits(&w->ctx, w->rl);
+	return 0;
+}
+
 static int
 create_worker(struct app *a, unsigned int index, unsigned int lcore, char *err, size_t errlen)
 {
@@ -151,6 +173,8 @@ create_worker(struct app *a, unsigned int index, unsigned int lcore, char *err, 
 			a->port[SS_PORT_OUTSIDE].tx_offloads);
 	if (ret == 0)
 		ret = assign_queues(a, w, socket);
+	if (ret == 0)
+		ret = create_limits(a, w, socket);
 	/* only a polling worker reads shared tables; an idle one never goes online */
 	if (ret == 0 && w->n_rxq != 0)
 		ret = rte_rcu_qsbr_thread_register(a->qs, index) == 0 ? 0 : -rte_errno;
@@ -168,6 +192,9 @@ app_workers_create(struct app *a, char *err, size_t errlen)
 	unsigned int lcore, i = 0;
 	int ret;
 
+	a->n_limited = RTE_MIN(a->n_workers, (unsigned int)a->port[SS_PORT_OUTSIDE].n_rxq);
+	if (a->n_limited == 0)
+		a->n_limited = 1;
 	if (a->main_is_worker)
 		return create_worker(a, 0, rte_get_main_lcore(), err, errlen);
 	RTE_LCORE_FOREACH_WORKER(lcore) {
@@ -184,9 +211,11 @@ app_workers_free(struct app *a)
 	for (unsigned int i = 0; i < a->n_workers; i++) {
 		struct app_worker *w = a->worker[i];
 
-		if (w != NULL)
+		if (w != NULL) {
 			for (unsigned int r = 0; r < SS_PORTS; r++)
 				rte_free(w->txq[r].buf);
+			ss_rl_free(w->rl);
+		}
 		rte_free(w);
 		a->worker[i] = NULL;
 		ss_sip_scratch_free(a->scratch[i]);

@@ -30,6 +30,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -38,6 +39,8 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
 
 #include <ini.h>
 
@@ -70,9 +73,19 @@ enum conf_key_id {
 	K_SIP_PORTS,
 	K_MOVED_TABLE,
 	K_TAG_SECRET,
+	K_DROP_SCANNERS,
+	K_SCANNER_AGENTS,
+	K_REQUESTS_PER_SOURCE,
+	K_REPLIES_PER_SOURCE,
+	K_REPLIES_NODE,
+	K_SOURCES_TABLE,
 	K_IDLE_SLEEP_US,
 	K_RX_DESC,
 	K_TX_DESC,
+	K_FLEET_REDIS,
+	K_FLEET_KEY_PREFIX,
+	K_FLEET_PASSWORD_FILE,
+	K_FLEET_STREAM_MAXLEN,
 	K_COUNT
 };
 
@@ -88,10 +101,11 @@ struct conf_ctx {
 	const struct conf_key *key;	/* key being set, for messages */
 	const char *value;		/* its value, in line[] */
 	unsigned int seen[K_COUNT];	/* line that set each key; 0: not set */
+	unsigned int fleet_line;	/* first [fleet] line; 0: no such section */
 	char line[CONF_LINE_MAX + 1];
 };
 
-static const char *const sections[] = {"ports", "filter", "dataplane"};
+static const char *const sections[] = {"ports", "filter", "limits", "dataplane", "fleet"};
 
 /* Record the first error; later ones are consequences of it. */
 static int __attribute__((format(printf, 3, 4)))
@@ -395,6 +409,95 @@ conf_set_tag_secret(struct conf_ctx *ctx, const char *v)
 	return conf_path(ctx, v, ctx->conf->tag_secret);
 }
 
+/* DESIGN §2: a request from a scanner is dropped; off lets them through. */
+static int
+conf_set_drop_scanners(struct conf_ctx *ctx, const char *v)
+{
+	if (strcasecmp(v, "on") == 0)
+		ctx->conf->drop_scanners = true;
+	else if (strcasecmp(v, "off") == 0)
+		ctx->conf->drop_scanners = false;
+	else
+		return conf_bad_value(ctx, -EINVAL, "expected on or off");
+	return 0;
+}
+
+/* User-Agent patterns, one per line; none: the built-in list (lib/filter). */
+static int
+conf_set_scanner_agents(struct conf_ctx *ctx, const char *v)
+{
+	return conf_path(ctx, v, ctx->conf->scanner_agents);
+}
+
+/*
+ * RATE[/BURST]: RATE per second 1..SS_CONF_RATE_MAX, BURST 1..
+ * SS_CONF_BURST_MAX (default twice RATE, as DESIGN §2's 1000/2000 for
+ * replies), or `off` where off_ok (no limit: rate 0).
+ */
+static int
+conf_limit(struct conf_ctx *ctx, const char *v, bool off_ok, struct ss_conf_limit *out)
+{
+	const char *slash = strchr(v, '/');
+	unsigned long rate, burst;
+	size_t rlen = slash != NULL ? (size_t)(slash - v) : strlen(v);
+	int rc;
+
+	if (off_ok && strcasecmp(v, "off") == 0) {
+		out->rate = out->burst = 0;
+		return 0;
+	}
+	rc = parse_uint(v, rlen, 1, SS_CONF_RATE_MAX, &rate);
+	if (rc == 0) {
+		burst = 2 * rate;
+		if (slash != NULL)
+			rc = parse_uint(slash + 1, strlen(slash + 1), 1, SS_CONF_BURST_MAX, &burst);
+	}
+	if (rc != 0)
+		return conf_bad_value(ctx, rc,
+				"expected RATE[/BURST]%s: RATE per second 1..%d, BURST 1..%d "
+				"(default twice RATE)",
+				off_ok ? " or off" : "", SS_CONF_RATE_MAX, SS_CONF_BURST_MAX);
+	out->rate = (uint32_t)rate;
+	out->burst = (uint32_t)burst;
+	return 0;
+}
+
+/* Off by default: an inline device must not cut traffic by surprise (DESIGN §2). */
+static int
+conf_set_requests_per_source(struct conf_ctx *ctx, const char *v)
+{
+	return conf_limit(ctx, v, true, &ctx->conf->requests_per_source);
+}
+
+/* DESIGN §2: replies to one source are always limited, so no `off`. */
+static int
+conf_set_replies_per_source(struct conf_ctx *ctx, const char *v)
+{
+	return conf_limit(ctx, v, false, &ctx->conf->replies_per_source);
+}
+
+static int
+conf_set_replies_node(struct conf_ctx *ctx, const char *v)
+{
+	return conf_limit(ctx, v, false, &ctx->conf->replies_node);
+}
+
+/* Sources tracked per worker: a power of two, as the table's sets are. */
+static int
+conf_set_sources_table(struct conf_ctx *ctx, const char *v)
+{
+	unsigned long n;
+	int rc = parse_uint(v, strlen(v), SS_CONF_SOURCES_MIN, SS_CONF_SOURCES_MAX, &n);
+
+	if (rc == 0 && (n & (n - 1)) != 0)
+		rc = -ERANGE;
+	if (rc != 0)
+		return conf_bad_value(ctx, rc, "expected a power of two %d..%d",
+				SS_CONF_SOURCES_MIN, SS_CONF_SOURCES_MAX);
+	ctx->conf->sources_table = (uint32_t)n;
+	return 0;
+}
+
 /* Sleep of an idle worker; 0 polls flat out, above 100 ms would delay replies. */
 static int
 conf_set_idle_sleep_us(struct conf_ctx *ctx, const char *v)
@@ -434,6 +537,178 @@ conf_set_tx_desc(struct conf_ctx *ctx, const char *v)
 	return conf_desc(ctx, v, &ctx->conf->tx_desc);
 }
 
+/* --- [fleet] (DESIGN §3a) --------------------------------------------- */
+
+/* What a sockaddr_un holds: hiredis copies the path into sun_path. */
+#define UNIX_PATH_LEN_MAX (sizeof(((struct sockaddr_un *)0)->sun_path) - 1)
+
+#define REDIS_FORM "expected HOST:PORT, [IPV6]:PORT (PORT 1..65535) or unix:PATH"
+
+static int __attribute__((format(printf, 4, 5)))
+why_fail(int rc, char *why, size_t whylen, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (why != NULL && whylen > 0) {
+		va_start(ap, fmt);
+		vsnprintf(why, whylen, fmt, ap);
+		va_end(ap);
+	}
+	return rc;
+}
+
+/* A host name or IPv4 address; IPv6 comes in brackets, checked apart. */
+static bool
+host_ok(const char *h, size_t len, bool v6)
+{
+	if (len == 0)
+		return false;
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)h[i];
+
+		if (v6 ? !(isxdigit(c) || c == ':' || c == '.') :
+				!(isalnum(c) || c == '.' || c == '-' || c == '_'))
+			return false;
+	}
+	return !v6 || memchr(h, ':', len) != NULL;
+}
+
+int
+ss_conf_parse_redis(const char *v, struct ss_conf_fleet *f, char *why, size_t whylen)
+{
+	const char *host = v, *port_text, *end;
+	unsigned long port;
+	size_t host_len;
+	bool v6 = false;
+	int rc;
+
+	if (strncmp(v, "unix:", 5) == 0) {
+		if (v[5] == '\0')
+			return why_fail(-EINVAL, why, whylen, "expected a socket path after unix:");
+		if (strlen(v + 5) > UNIX_PATH_LEN_MAX)
+			return why_fail(-ERANGE, why, whylen,
+					"socket path longer than %zu bytes (a unix socket address)",
+					UNIX_PATH_LEN_MAX);
+		snprintf(f->redis_unix, sizeof(f->redis_unix), "%s", v + 5);
+		f->redis_host[0] = '\0';
+		f->redis_port = 0;
+		return 0;
+	}
+	if (v[0] == '[') {
+		end = strchr(v, ']');
+		if (end == NULL || end[1] != ':')
+			return why_fail(-EINVAL, why, whylen, REDIS_FORM);
+		host = v + 1;
+		host_len = (size_t)(end - host);
+		port_text = end + 2;
+		v6 = true;
+	} else {
+		end = strrchr(v, ':');
+		if (end == NULL)
+			return why_fail(-EINVAL, why, whylen, REDIS_FORM);
+		host_len = (size_t)(end - v);
+		port_text = end + 1;
+		if (memchr(v, ':', host_len) != NULL)
+			return why_fail(-EINVAL, why, whylen,
+					"an IPv6 address goes in brackets: [ADDRESS]:PORT");
+	}
+	if (!host_ok(host, host_len, v6))
+		return why_fail(-EINVAL, why, whylen, REDIS_FORM);
+	if (host_len >= SS_CONF_HOST_MAX)
+		return why_fail(-ERANGE, why, whylen, "host longer than %d bytes",
+				SS_CONF_HOST_MAX - 1);
+	rc = parse_uint(port_text, strlen(port_text), 1, 65535, &port);
+	if (rc != 0)
+		return why_fail(rc, why, whylen, REDIS_FORM);
+	memcpy(f->redis_host, host, host_len);
+	f->redis_host[host_len] = '\0';
+	f->redis_port = (uint16_t)port;
+	f->redis_unix[0] = '\0';
+	return 0;
+}
+
+int
+ss_conf_check_key_prefix(const char *v, char *why, size_t whylen)
+{
+	size_t len = strlen(v);
+
+	if (len == 0 || strspn(v, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+				"0123456789_.:{}-") != len)
+		return why_fail(-EINVAL, why, whylen,
+				"expected 1..%d characters of A-Z a-z 0-9 _ . : { } -",
+				SS_CONF_PREFIX_MAX);
+	if (len > SS_CONF_PREFIX_MAX)
+		return why_fail(-ERANGE, why, whylen, "longer than %d characters",
+				SS_CONF_PREFIX_MAX);
+	return 0;
+}
+
+int
+ss_conf_fleet_address(const struct ss_conf_fleet *f, char *out, size_t cap)
+{
+	if (f->redis_unix[0] != '\0')
+		return snprintf(out, cap, "unix:%s", f->redis_unix);
+	if (strchr(f->redis_host, ':') != NULL)
+		return snprintf(out, cap, "[%s]:%u", f->redis_host, f->redis_port);
+	return snprintf(out, cap, "%s:%u", f->redis_host, f->redis_port);
+}
+
+/* A relative socket path is the config directory's, as other paths are. */
+static int
+conf_set_fleet_redis(struct conf_ctx *ctx, const char *v)
+{
+	struct ss_conf_fleet *f = &ctx->conf->fleet;
+	char why[160], rel[SS_CONF_PATH_MAX];
+	int rc = ss_conf_parse_redis(v, f, why, sizeof(why));
+
+	if (rc != 0)
+		return conf_bad_value(ctx, rc, "%s", why);
+	if (f->redis_unix[0] == '\0' || f->redis_unix[0] == '/')
+		return 0;
+	snprintf(rel, sizeof(rel), "%s", f->redis_unix);
+	rc = strcasecmp(rel, "none") == 0 ? conf_bad_value(ctx, -EINVAL, REDIS_FORM) :
+			conf_path(ctx, rel, f->redis_unix);
+	if (rc == 0 && strlen(f->redis_unix) > UNIX_PATH_LEN_MAX)
+		rc = conf_bad_value(ctx, -ERANGE,
+				"socket path %s is longer than %zu bytes (a unix socket address)",
+				f->redis_unix, UNIX_PATH_LEN_MAX);
+	return rc;
+}
+
+static int
+conf_set_fleet_key_prefix(struct conf_ctx *ctx, const char *v)
+{
+	char why[128];
+	int rc = ss_conf_check_key_prefix(v, why, sizeof(why));
+
+	if (rc != 0)
+		return conf_bad_value(ctx, rc, "%s", why);
+	snprintf(ctx->conf->fleet.key_prefix, sizeof(ctx->conf->fleet.key_prefix), "%s", v);
+	return 0;
+}
+
+/* Never on a command line or in the config itself: a file only root reads. */
+static int
+conf_set_fleet_password_file(struct conf_ctx *ctx, const char *v)
+{
+	return conf_path(ctx, v, ctx->conf->fleet.password_file);
+}
+
+/*
+ * Writers trim the log to about this many entries (XADD MAXLEN ~): a node
+ * cut off for longer than that many changes loads the whole hash again.
+ */
+static int
+conf_set_fleet_stream_maxlen(struct conf_ctx *ctx, const char *v)
+{
+	unsigned long n;
+	int rc = conf_uint(ctx, v, SS_CONF_MAXLEN_MIN, SS_CONF_MAXLEN_MAX, &n);
+
+	if (rc == 0)
+		ctx->conf->fleet.stream_maxlen = (uint32_t)n;
+	return rc;
+}
+
 static const struct conf_key keys[K_COUNT] = {
 	[K_OUTSIDE] = {"ports", "outside", conf_set_outside},
 	[K_INSIDE] = {"ports", "inside", conf_set_inside},
@@ -444,9 +719,20 @@ static const struct conf_key keys[K_COUNT] = {
 	[K_SIP_PORTS] = {"filter", "sip_ports", conf_set_sip_ports},
 	[K_MOVED_TABLE] = {"filter", "moved_table", conf_set_moved_table},
 	[K_TAG_SECRET] = {"filter", "tag_secret", conf_set_tag_secret},
+	[K_DROP_SCANNERS] = {"filter", "drop_scanners", conf_set_drop_scanners},
+	[K_SCANNER_AGENTS] = {"filter", "scanner_agents", conf_set_scanner_agents},
+	[K_REQUESTS_PER_SOURCE] = {"limits", "requests_per_source",
+			conf_set_requests_per_source},
+	[K_REPLIES_PER_SOURCE] = {"limits", "replies_per_source", conf_set_replies_per_source},
+	[K_REPLIES_NODE] = {"limits", "replies_node", conf_set_replies_node},
+	[K_SOURCES_TABLE] = {"limits", "sources_table", conf_set_sources_table},
 	[K_IDLE_SLEEP_US] = {"dataplane", "idle_sleep_us", conf_set_idle_sleep_us},
 	[K_RX_DESC] = {"dataplane", "rx_desc", conf_set_rx_desc},
 	[K_TX_DESC] = {"dataplane", "tx_desc", conf_set_tx_desc},
+	[K_FLEET_REDIS] = {"fleet", "redis", conf_set_fleet_redis},
+	[K_FLEET_KEY_PREFIX] = {"fleet", "key_prefix", conf_set_fleet_key_prefix},
+	[K_FLEET_PASSWORD_FILE] = {"fleet", "password_file", conf_set_fleet_password_file},
+	[K_FLEET_STREAM_MAXLEN] = {"fleet", "stream_maxlen", conf_set_fleet_stream_maxlen},
 };
 
 /*
@@ -509,13 +795,18 @@ read_section(struct conf_ctx *ctx, char *text, char *str, int num)
 	len = (size_t)(end - text - 1);
 	for (size_t i = 0; i < sizeof(sections) / sizeof(sections[0]); i++) {
 		if (strlen(sections[i]) == len && memcmp(sections[i], text + 1, len) == 0) {
+			/* a [fleet] with no key at all still asks for Redis */
+			if (strcmp(sections[i], "fleet") == 0 && ctx->fleet_line == 0) {
+				ctx->fleet_line = ctx->lineno;
+				ctx->conf->fleet.enabled = true;
+			}
 			snprintf(str, (size_t)num, "[%s]\n", sections[i]);
 			return str;
 		}
 	}
 	conf_fail(ctx, -EINVAL,
 			"%s:%u: [%.*s]: unknown section "
-			"(expected [ports], [filter] or [dataplane])",
+			"(expected [ports], [filter], [limits], [dataplane] or [fleet])",
 			ctx->path, ctx->lineno, (int)len, text + 1);
 	return NULL;
 }
@@ -619,6 +910,12 @@ conf_check(struct conf_ctx *ctx)
 				"different ports, or inside = none (one-armed)",
 				ctx->path, line, c->port_outside);
 	}
+	/* DESIGN §3a: a [fleet] follows one Redis; without it there is nothing to follow */
+	if (ctx->fleet_line != 0 && ctx->seen[K_FLEET_REDIS] == 0)
+		conf_fail(ctx, -EINVAL,
+				"%s:%u: [fleet] has no redis key: expected redis = HOST:PORT or "
+				"unix:PATH (or no [fleet] section)",
+				ctx->path, ctx->fleet_line);
 }
 
 void
@@ -634,9 +931,18 @@ ss_conf_defaults(struct ss_conf *conf)
 	conf->redirect_methods = 1u << SS_SIP_M_INVITE;
 	conf->sip_ports[0] = 5060;
 	conf->n_sip_ports = 1;
+	conf->drop_scanners = true;
+	/* DESIGN §2 */
+	conf->requests_per_source = (struct ss_conf_limit){0, 0};
+	conf->replies_per_source = (struct ss_conf_limit){1000, 2000};
+	conf->replies_node = (struct ss_conf_limit){1000000, 2000000};
+	conf->sources_table = 65536;
 	conf->idle_sleep_us = 0;
 	conf->rx_desc = 1024;
 	conf->tx_desc = 1024;
+	/* [fleet]: off until the section is given */
+	snprintf(conf->fleet.key_prefix, sizeof(conf->fleet.key_prefix), "sipshield");
+	conf->fleet.stream_maxlen = 100000;
 }
 
 int
@@ -817,6 +1123,82 @@ out:
 	return rc;
 }
 
+/*
+ * The Redis password (DESIGN §3a). read(2), not stdio: a FILE would leave
+ * a copy in its heap buffer after fclose().
+ */
+int
+ss_conf_read_password(const char *path, char *out, size_t cap, char *err, size_t errlen)
+{
+	char buf[SS_CONF_PASSWORD_MAX + 3];	/* the longest line, "\r\n" and one more */
+	size_t n = 0, len;
+	struct stat st;
+	const char *nl;
+	ssize_t got;
+	int fd, rc = 0;
+
+	if (err != NULL && errlen > 0)
+		err[0] = '\0';
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		rc = -errno;
+		return secret_fail(rc, err, errlen, "%s: cannot open: %s", path, strerror(-rc));
+	}
+	if (fstat(fd, &st) != 0) {
+		rc = -errno;
+		secret_fail(rc, err, errlen, "%s: cannot stat: %s", path, strerror(-rc));
+		goto out;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		rc = secret_fail(-EINVAL, err, errlen, "%s: not a regular file", path);
+		goto out;
+	}
+	/* whoever reads it can rewrite every node's moved table */
+	if ((st.st_mode & (S_IRWXG | S_IRWXO)) != 0) {
+		rc = secret_fail(-EACCES, err, errlen,
+				"%s: mode %04o gives group or others access to the Redis "
+				"password; run chmod 600 %s",
+				path, (unsigned int)(st.st_mode & 07777), path);
+		goto out;
+	}
+	while (n < sizeof(buf) && memchr(buf, '\n', n) == NULL) {
+		got = read(fd, buf + n, sizeof(buf) - n);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0) {
+			rc = -errno;
+			secret_fail(rc, err, errlen, "%s: cannot read: %s", path, strerror(-rc));
+			goto out;
+		}
+		if (got == 0)
+			break;
+		n += (size_t)got;
+	}
+	nl = memchr(buf, '\n', n);
+	len = nl != NULL ? (size_t)(nl - buf) : n;
+	if (len > 0 && buf[len - 1] == '\r')
+		len--;
+	if (len == 0)
+		rc = secret_fail(-EINVAL, err, errlen,
+				"%s:1: no password: expected it alone on the first line", path);
+	else if (len > SS_CONF_PASSWORD_MAX)
+		rc = secret_fail(-EINVAL, err, errlen, "%s:1: password longer than %d bytes",
+				path, SS_CONF_PASSWORD_MAX);
+	else if (memchr(buf, '\0', len) != NULL)
+		rc = secret_fail(-EINVAL, err, errlen, "%s:1: NUL byte in the password", path);
+	else if (len >= cap)
+		rc = secret_fail(-ENOSPC, err, errlen, "%s: no room for a %zu-byte password",
+				path, len);
+	if (rc == 0) {
+		memcpy(out, buf, len);
+		out[len] = '\0';
+	}
+out:
+	explicit_bzero(buf, sizeof(buf));
+	close(fd);
+	return rc;
+}
+
 /* Appends to a fixed buffer, counting what did not fit (as snprintf does). */
 struct dump {
 	char *out;
@@ -844,6 +1226,15 @@ static void
 dump_path(struct dump *d, const char *key, const char *path)
 {
 	dump_printf(d, "%s = %s\n", key, path[0] != '\0' ? path : "none");
+}
+
+static void
+dump_limit(struct dump *d, const char *key, const struct ss_conf_limit *l)
+{
+	if (l->rate == 0)
+		dump_printf(d, "%s = off\n", key);
+	else
+		dump_printf(d, "%s = %u/%u\n", key, l->rate, l->burst);
 }
 
 int
@@ -881,9 +1272,28 @@ ss_conf_dump(const struct ss_conf *conf, char *out, size_t cap)
 	dump_printf(&d, "\n");
 	dump_path(&d, "moved_table", conf->moved_table);
 	dump_path(&d, "tag_secret", conf->tag_secret);
+	dump_printf(&d, "drop_scanners = %s\n", conf->drop_scanners ? "on" : "off");
+	dump_path(&d, "scanner_agents", conf->scanner_agents);
+
+	dump_printf(&d, "\n[limits]\n");
+	dump_limit(&d, "requests_per_source", &conf->requests_per_source);
+	dump_limit(&d, "replies_per_source", &conf->replies_per_source);
+	dump_limit(&d, "replies_node", &conf->replies_node);
+	dump_printf(&d, "sources_table = %u\n", conf->sources_table);
 
 	dump_printf(&d, "\n[dataplane]\nidle_sleep_us = %u\nrx_desc = %u\ntx_desc = %u\n",
 			conf->idle_sleep_us, conf->rx_desc, conf->tx_desc);
+
+	if (conf->fleet.enabled) {
+		char addr[sizeof(conf->fleet.redis_unix) + 8];
+
+		ss_conf_fleet_address(&conf->fleet, addr, sizeof(addr));
+		dump_printf(&d, "\n[fleet]\nredis = %s\nkey_prefix = %s\n", addr,
+				conf->fleet.key_prefix);
+		/* the file's name only: the password is never in a dump */
+		dump_path(&d, "password_file", conf->fleet.password_file);
+		dump_printf(&d, "stream_maxlen = %u\n", conf->fleet.stream_maxlen);
+	}
 
 	if (d.len >= cap)
 		return -ENOSPC;

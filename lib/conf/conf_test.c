@@ -115,9 +115,25 @@ assert_conf_equal(const struct ss_conf *a, const struct ss_conf *b)
 		assert_int_equal(a->sip_ports[i], b->sip_ports[i]);
 	assert_string_equal(a->moved_table, b->moved_table);
 	assert_string_equal(a->tag_secret, b->tag_secret);
+	assert_int_equal(a->drop_scanners, b->drop_scanners);
+	assert_string_equal(a->scanner_agents, b->scanner_agents);
+	assert_int_equal(a->requests_per_source.rate, b->requests_per_source.rate);
+	assert_int_equal(a->requests_per_source.burst, b->requests_per_source.burst);
+	assert_int_equal(a->replies_per_source.rate, b->replies_per_source.rate);
+	assert_int_equal(a->replies_per_source.burst, b->replies_per_source.burst);
+	assert_int_equal(a->replies_node.rate, b->replies_node.rate);
+	assert_int_equal(a->replies_node.burst, b->replies_node.burst);
+	assert_int_equal(a->sources_table, b->sources_table);
 	assert_int_equal(a->idle_sleep_us, b->idle_sleep_us);
 	assert_int_equal(a->rx_desc, b->rx_desc);
 	assert_int_equal(a->tx_desc, b->tx_desc);
+	assert_int_equal(a->fleet.enabled, b->fleet.enabled);
+	assert_string_equal(a->fleet.redis_host, b->fleet.redis_host);
+	assert_int_equal(a->fleet.redis_port, b->fleet.redis_port);
+	assert_string_equal(a->fleet.redis_unix, b->fleet.redis_unix);
+	assert_string_equal(a->fleet.key_prefix, b->fleet.key_prefix);
+	assert_string_equal(a->fleet.password_file, b->fleet.password_file);
+	assert_int_equal(a->fleet.stream_maxlen, b->fleet.stream_maxlen);
 	assert_string_equal(a->path, b->path);
 }
 
@@ -140,6 +156,15 @@ test_defaults(void **state)
 	assert_false(ss_conf_is_sip_port(&c, 5061));
 	assert_string_equal(c.moved_table, "");
 	assert_string_equal(c.tag_secret, "");
+	assert_true(c.drop_scanners);
+	assert_string_equal(c.scanner_agents, "");
+	/* DESIGN §2: requests unlimited, replies 1000/s burst 2000, node 1,000,000/s */
+	assert_int_equal(c.requests_per_source.rate, 0);
+	assert_int_equal(c.replies_per_source.rate, 1000);
+	assert_int_equal(c.replies_per_source.burst, 2000);
+	assert_int_equal(c.replies_node.rate, 1000000);
+	assert_int_equal(c.replies_node.burst, 2000000);
+	assert_int_equal(c.sources_table, 65536);
 	assert_int_equal(c.idle_sleep_us, 0);
 	assert_int_equal(c.rx_desc, 1024);
 	assert_int_equal(c.tx_desc, 1024);
@@ -150,7 +175,7 @@ test_defaults(void **state)
 	defaults_here(&want);
 	assert_conf_equal(&c, &want);
 	load_ok("# sipshield\n; also a comment\n\n   # indented comment\n[ports]\n[filter]\n"
-		"[dataplane]\n\n",
+		"[limits]\n[dataplane]\n\n",
 			&c);
 	defaults_here(&want);
 	assert_conf_equal(&c, &want);
@@ -493,20 +518,124 @@ test_dataplane(void **state)
 }
 
 static void
+test_scanners(void **state)
+{
+	char want[PATH_MAX + 64];
+	struct ss_conf c;
+
+	(void)state;
+	load_ok("[filter]\ndrop_scanners = off\n", &c);
+	assert_false(c.drop_scanners);
+	load_ok("[filter]\ndrop_scanners = ON\nscanner_agents = agents.txt\n", &c);
+	assert_true(c.drop_scanners);
+	snprintf(want, sizeof(want), "%s/agents.txt", tmp_real);
+	assert_string_equal(c.scanner_agents, want);
+	load_ok("[filter]\nscanner_agents = none\n", &c);
+	assert_string_equal(c.scanner_agents, "");
+
+	load_err("[filter]\ndrop_scanners = yes\n", -EINVAL,
+			":2: [filter] drop_scanners = \"yes\": expected on or off");
+	load_err("[filter]\ndrop_scanners =\n", -EINVAL,
+			":2: [filter] drop_scanners = \"\": expected on or off");
+	load_err("[filter]\nscanner_agents =\n", -EINVAL,
+			":2: [filter] scanner_agents = \"\": expected a file name or none");
+	load_err("[limits]\ndrop_scanners = on\n", -EINVAL,
+			":2: [limits] drop_scanners: unknown key (it belongs in [filter])");
+}
+
+#define LIMIT_MSG(off) ": expected RATE[/BURST]" off ": RATE per second 1..10000000, " \
+	"BURST 1..100000000 (default twice RATE)"
+
+static void
+test_limits(void **state)
+{
+	struct ss_conf c;
+
+	(void)state;
+	load_ok("[limits]\nrequests_per_source = 20/40\nreplies_per_source = 5/1\n"
+		"replies_node = 10000000/100000000\nsources_table = 1024\n",
+			&c);
+	assert_int_equal(c.requests_per_source.rate, 20);
+	assert_int_equal(c.requests_per_source.burst, 40);
+	assert_int_equal(c.replies_per_source.rate, 5);
+	assert_int_equal(c.replies_per_source.burst, 1);
+	assert_int_equal(c.replies_node.rate, 10000000);
+	assert_int_equal(c.replies_node.burst, 100000000);
+	assert_int_equal(c.sources_table, 1024);
+	/* BURST defaults to twice RATE; off turns the request limit off */
+	load_ok("[limits]\nrequests_per_source = 300\nreplies_per_source = 1\n"
+		"replies_node = 10000000\nsources_table = 16777216\n",
+			&c);
+	assert_int_equal(c.requests_per_source.rate, 300);
+	assert_int_equal(c.requests_per_source.burst, 600);
+	assert_int_equal(c.replies_per_source.burst, 2);
+	assert_int_equal(c.replies_node.burst, 20000000);
+	assert_int_equal(c.sources_table, 16777216);
+	load_ok("[limits]\nrequests_per_source = OFF\n", &c);
+	assert_int_equal(c.requests_per_source.rate, 0);
+	assert_int_equal(c.requests_per_source.burst, 0);
+
+	load_err("[limits]\nrequests_per_source = 0\n", -ERANGE,
+			":2: [limits] requests_per_source = \"0\"" LIMIT_MSG(" or off"));
+	load_err("[limits]\nrequests_per_source = 10000001\n", -ERANGE,
+			":2: [limits] requests_per_source = \"10000001\"" LIMIT_MSG(" or off"));
+	load_err("[limits]\nrequests_per_source = 10/0\n", -ERANGE,
+			":2: [limits] requests_per_source = \"10/0\"" LIMIT_MSG(" or off"));
+	load_err("[limits]\nrequests_per_source = 10/100000001\n", -ERANGE,
+			":2: [limits] requests_per_source = \"10/100000001\"" LIMIT_MSG(" or off"));
+	load_err("[limits]\nrequests_per_source = 10/\n", -EINVAL,
+			":2: [limits] requests_per_source = \"10/\"" LIMIT_MSG(" or off"));
+	load_err("[limits]\nrequests_per_source = /10\n", -EINVAL,
+			":2: [limits] requests_per_source = \"/10\"" LIMIT_MSG(" or off"));
+	load_err("[limits]\nrequests_per_source = 10 / 20\n", -EINVAL,
+			":2: [limits] requests_per_source = \"10 / 20\"" LIMIT_MSG(" or off"));
+	load_err("[limits]\nrequests_per_source = 10/20/30\n", -EINVAL,
+			":2: [limits] requests_per_source = \"10/20/30\"" LIMIT_MSG(" or off"));
+	load_err("[limits]\nrequests_per_source = 1k\n", -EINVAL,
+			":2: [limits] requests_per_source = \"1k\"" LIMIT_MSG(" or off"));
+	load_err("[limits]\nrequests_per_source =\n", -EINVAL,
+			":2: [limits] requests_per_source = \"\"" LIMIT_MSG(" or off"));
+	/* replies are always limited (DESIGN §2) */
+	load_err("[limits]\nreplies_per_source = off\n", -EINVAL,
+			":2: [limits] replies_per_source = \"off\"" LIMIT_MSG(""));
+	load_err("[limits]\nreplies_node = off\n", -EINVAL,
+			":2: [limits] replies_node = \"off\"" LIMIT_MSG(""));
+	load_err("[limits]\nreplies_node = -5\n", -EINVAL,
+			":2: [limits] replies_node = \"-5\"" LIMIT_MSG(""));
+
+	load_err("[limits]\nsources_table = 512\n", -ERANGE,
+			":2: [limits] sources_table = \"512\": expected a power of two 1024..16777216");
+	load_err("[limits]\nsources_table = 33554432\n", -ERANGE,
+			":2: [limits] sources_table = \"33554432\": expected a power of two "
+			"1024..16777216");
+	load_err("[limits]\nsources_table = 65535\n", -ERANGE,
+			":2: [limits] sources_table = \"65535\": expected a power of two "
+			"1024..16777216");
+	load_err("[limits]\nsources_table = 64k\n", -EINVAL,
+			":2: [limits] sources_table = \"64k\": expected a power of two 1024..16777216");
+	load_err("[filter]\nsources_table = 1024\n", -EINVAL,
+			":2: [filter] sources_table: unknown key (it belongs in [limits])");
+	load_err("[limits]\nreplies_node = 10\nreplies_node = 10\n", -EINVAL,
+			":3: [limits] replies_node: duplicate key (first set on line 2)");
+}
+
+static void
 test_unknown_section(void **state)
 {
 	(void)state;
 	/* reported even with no key in it */
-	load_err("[fleet]\n", -EINVAL,
-			":1: [fleet]: unknown section (expected [ports], [filter] or [dataplane])");
+	load_err("[fleets]\n", -EINVAL,
+			":1: [fleets]: unknown section (expected [ports], [filter], [limits], "
+			"[dataplane] or [fleet])");
 	load_err("[ports]\noutside = 1\n\n[Filter]\nmin_expires = 60\n", -EINVAL,
-			":4: [Filter]: unknown section (expected [ports], [filter] or "
-			"[dataplane])");
+			":4: [Filter]: unknown section (expected [ports], [filter], [limits], "
+			"[dataplane] or [fleet])");
 	load_err("[ filter ]\n", -EINVAL,
-			":1: [ filter ]: unknown section (expected [ports], [filter] or "
-			"[dataplane])");
+			":1: [ filter ]: unknown section (expected [ports], [filter], [limits], "
+			"[dataplane] or [fleet])");
 	load_err("[]\n", -EINVAL,
-			":1: []: unknown section (expected [ports], [filter] or [dataplane])");
+			":1: []: unknown section (expected [ports], [filter], [limits], "
+			"[dataplane] or [fleet])");
 }
 
 static void
@@ -594,7 +723,8 @@ test_first_error(void **state)
 	load_err("[filter]\nbogus\nmin_expires = 0\n", -EINVAL,
 			":2: \"bogus\": expected key = value");
 	load_err("[nope]\n[filter]\nmin_expires = 0\n", -EINVAL,
-			":1: [nope]: unknown section (expected [ports], [filter] or [dataplane])");
+			":1: [nope]: unknown section (expected [ports], [filter], [limits], "
+			"[dataplane] or [fleet])");
 	/* a value error wins over the cross-check that would follow */
 	load_err("[ports]\ninside = 0\n[filter]\nmin_expires = 0\n", -ERANGE,
 			":4: [filter] min_expires = \"0\": expected an integer 1..3600");
@@ -750,7 +880,9 @@ test_dump(void **state)
 			"\n[ports]\noutside = 0\ninside = none\n"
 			"\n[filter]\nmin_expires = 60\nmin_expires_subscribe = 60\n"
 			"redirect_methods = INVITE\nsip_ports = 5060\nmoved_table = none\n"
-			"tag_secret = none\n"
+			"tag_secret = none\ndrop_scanners = on\nscanner_agents = none\n"
+			"\n[limits]\nrequests_per_source = off\nreplies_per_source = 1000/2000\n"
+			"replies_node = 1000000/2000000\nsources_table = 65536\n"
 			"\n[dataplane]\nidle_sleep_us = 0\nrx_desc = 1024\ntx_desc = 1024\n";
 	char out[SS_CONF_DUMP_MAX], small[16];
 	struct ss_conf c, again;
@@ -774,6 +906,9 @@ test_dump(void **state)
 		"[filter]\nmin_expires = 300\nmin_expires_subscribe = 120\n"
 		"redirect_methods = message invite,OPTIONS\nsip_ports = 5060, 5080\n"
 		"moved_table = moved.txt\ntag_secret = /etc/sipshield/tag.key\n"
+		"drop_scanners = off\nscanner_agents = agents.txt\n"
+		"[limits]\nrequests_per_source = 50/80\nreplies_per_source = 7\n"
+		"replies_node = 3000/3001\nsources_table = 1024\n"
 		"[dataplane]\nidle_sleep_us = 50\nrx_desc = 4096\ntx_desc = 256\n",
 			&c);
 	n = ss_conf_dump(&c, out, sizeof(out));
@@ -784,6 +919,9 @@ test_dump(void **state)
 	assert_non_null(strstr(out, "redirect_methods = INVITE, OPTIONS, MESSAGE\n"));
 	assert_non_null(strstr(out, "sip_ports = 5060, 5080\n"));
 	assert_non_null(strstr(out, "inside = 5\n"));
+	assert_non_null(strstr(out, "requests_per_source = 50/80\n"));
+	assert_non_null(strstr(out, "replies_per_source = 7/14\n"));
+	assert_non_null(strstr(out, "drop_scanners = off\n"));
 	assert_non_null(strstr(out, "# sipshield configuration in effect, read from /tmp/"));
 
 	/* nothing redirected, one-armed, no files */
@@ -802,6 +940,12 @@ test_dump(void **state)
 	memset(c.moved_table + 1, 'm', sizeof(c.moved_table) - 2);
 	c.tag_secret[0] = '/';
 	memset(c.tag_secret + 1, 't', sizeof(c.tag_secret) - 2);
+	c.scanner_agents[0] = '/';
+	memset(c.scanner_agents + 1, 'a', sizeof(c.scanner_agents) - 2);
+	c.requests_per_source = (struct ss_conf_limit){SS_CONF_RATE_MAX, SS_CONF_BURST_MAX};
+	c.replies_per_source = (struct ss_conf_limit){SS_CONF_RATE_MAX, SS_CONF_BURST_MAX};
+	c.replies_node = (struct ss_conf_limit){SS_CONF_RATE_MAX, SS_CONF_BURST_MAX};
+	c.sources_table = SS_CONF_SOURCES_MAX;
 	c.redirect_methods = ~(M(REGISTER) | M(ACK) | M(CANCEL));
 	c.n_sip_ports = SS_CONF_MAX_SIP_PORTS;
 	for (unsigned int i = 0; i < SS_CONF_MAX_SIP_PORTS; i++)
@@ -843,6 +987,312 @@ test_example(void **state)
 	assert_int_equal(c.port_inside, SS_CONF_PORT_NONE);
 }
 
+/* --- [fleet] (DESIGN §3a) ---------------------------------------------- */
+
+static void
+test_fleet(void **state)
+{
+	char want[PATH_MAX + 64], long_v[400], xs[108];
+	struct ss_conf c, d;
+
+	(void)state;
+	/* no [fleet]: nothing changes */
+	load_ok("[filter]\nmin_expires = 60\n", &c);
+	assert_false(c.fleet.enabled);
+	assert_string_equal(c.fleet.key_prefix, "sipshield");
+	assert_int_equal(c.fleet.stream_maxlen, 100000);
+	defaults_here(&d);
+	assert_conf_equal(&c, &d);
+
+	load_ok("[fleet]\nredis = 127.0.0.1:6379\n", &c);
+	assert_true(c.fleet.enabled);
+	assert_string_equal(c.fleet.redis_host, "127.0.0.1");
+	assert_int_equal(c.fleet.redis_port, 6379);
+	assert_string_equal(c.fleet.redis_unix, "");
+	assert_string_equal(c.fleet.key_prefix, "sipshield");
+	assert_string_equal(c.fleet.password_file, "");
+	assert_int_equal(c.fleet.stream_maxlen, 100000);
+
+	load_ok("[fleet]\nredis = [::1]:6380\nkey_prefix = {edge}:prod-1\n"
+		"password_file = redis.pass\nstream_maxlen = 5000\n", &c);
+	assert_string_equal(c.fleet.redis_host, "::1");
+	assert_int_equal(c.fleet.redis_port, 6380);
+	assert_string_equal(c.fleet.key_prefix, "{edge}:prod-1");
+	snprintf(want, sizeof(want), "%s/redis.pass", tmp_real);
+	assert_string_equal(c.fleet.password_file, want);
+	assert_int_equal(c.fleet.stream_maxlen, 5000);
+
+	load_ok("[fleet]\nredis = redis-1.example.net:65535\npassword_file = none\n", &c);
+	assert_string_equal(c.fleet.redis_host, "redis-1.example.net");
+	assert_int_equal(c.fleet.redis_port, 65535);
+	assert_string_equal(c.fleet.password_file, "");
+
+	load_ok("[fleet]\nredis = unix:/run/redis/redis-server.sock\n", &c);
+	assert_string_equal(c.fleet.redis_unix, "/run/redis/redis-server.sock");
+	assert_string_equal(c.fleet.redis_host, "");
+	/* a relative socket path is the config directory's */
+	load_ok("[fleet]\nredis = unix:redis.sock\n", &c);
+	snprintf(want, sizeof(want), "%s/redis.sock", tmp_real);
+	assert_string_equal(c.fleet.redis_unix, want);
+
+	/* a [fleet] without redis, even with no key, is an error on its line */
+	load_err("[fleet]\n", -EINVAL,
+			":1: [fleet] has no redis key: expected redis = HOST:PORT or unix:PATH "
+			"(or no [fleet] section)");
+	load_err("[ports]\noutside = 0\n[fleet]\nkey_prefix = x\nstream_maxlen = 1000\n", -EINVAL,
+			":3: [fleet] has no redis key: expected redis = HOST:PORT or unix:PATH "
+			"(or no [fleet] section)");
+	load_err("[fleet]\nredis = localhost\n", -EINVAL,
+			":2: [fleet] redis = \"localhost\": expected HOST:PORT, [IPV6]:PORT "
+			"(PORT 1..65535) or unix:PATH");
+	load_err("[fleet]\nredis = localhost:0\n", -ERANGE,
+			":2: [fleet] redis = \"localhost:0\": expected HOST:PORT, [IPV6]:PORT "
+			"(PORT 1..65535) or unix:PATH");
+	load_err("[fleet]\nredis = localhost:65536\n", -ERANGE,
+			":2: [fleet] redis = \"localhost:65536\": expected HOST:PORT, [IPV6]:PORT "
+			"(PORT 1..65535) or unix:PATH");
+	load_err("[fleet]\nredis = localhost:63x9\n", -EINVAL,
+			":2: [fleet] redis = \"localhost:63x9\": expected HOST:PORT, [IPV6]:PORT "
+			"(PORT 1..65535) or unix:PATH");
+	load_err("[fleet]\nredis = :6379\n", -EINVAL,
+			":2: [fleet] redis = \":6379\": expected HOST:PORT, [IPV6]:PORT "
+			"(PORT 1..65535) or unix:PATH");
+	load_err("[fleet]\nredis = my host:6379\n", -EINVAL,
+			":2: [fleet] redis = \"my host:6379\": expected HOST:PORT, [IPV6]:PORT "
+			"(PORT 1..65535) or unix:PATH");
+	load_err("[fleet]\nredis = ::1:6379\n", -EINVAL,
+			":2: [fleet] redis = \"::1:6379\": an IPv6 address goes in brackets: "
+			"[ADDRESS]:PORT");
+	load_err("[fleet]\nredis = [::1]6379\n", -EINVAL,
+			":2: [fleet] redis = \"[::1]6379\": expected HOST:PORT, [IPV6]:PORT "
+			"(PORT 1..65535) or unix:PATH");
+	load_err("[fleet]\nredis = [example.com]:6379\n", -EINVAL,
+			":2: [fleet] redis = \"[example.com]:6379\": expected HOST:PORT, [IPV6]:PORT "
+			"(PORT 1..65535) or unix:PATH");
+	load_err("[fleet]\nredis = unix:\n", -EINVAL,
+			":2: [fleet] redis = \"unix:\": expected a socket path after unix:");
+	/* 108 bytes: one more than a sockaddr_un holds */
+	memset(xs, 'x', sizeof(xs) - 1);
+	xs[sizeof(xs) - 1] = '\0';
+	snprintf(long_v, sizeof(long_v), "[fleet]\nredis = unix:/%s\n", xs);
+	snprintf(want, sizeof(want), ":2: [fleet] redis = \"unix:/%s\": socket path longer "
+			"than 107 bytes (a unix socket address)", xs);
+	load_err(long_v, -ERANGE, want);
+	load_err("[fleet]\nredis = 127.0.0.1:6379\nredis = 127.0.0.1:6380\n", -EINVAL,
+			":3: [fleet] redis: duplicate key (first set on line 2)");
+	load_err("[filter]\nredis = 127.0.0.1:6379\n", -EINVAL,
+			":2: [filter] redis: unknown key (it belongs in [fleet])");
+	load_err("[fleet]\nredis = 127.0.0.1:6379\nkey_prefix =\n", -EINVAL,
+			":3: [fleet] key_prefix = \"\": expected 1..64 characters of "
+			"A-Z a-z 0-9 _ . : { } -");
+	load_err("[fleet]\nredis = 127.0.0.1:6379\nkey_prefix = a b\n", -EINVAL,
+			":3: [fleet] key_prefix = \"a b\": expected 1..64 characters of "
+			"A-Z a-z 0-9 _ . : { } -");
+	load_err("[fleet]\nredis = 127.0.0.1:6379\n"
+		"key_prefix = 0123456789012345678901234567890123456789012345678901234567890123x\n",
+			-ERANGE,
+			":3: [fleet] key_prefix = "
+			"\"0123456789012345678901234567890123456789012345678901234567890123x\": "
+			"longer than 64 characters");
+	load_err("[fleet]\nredis = 127.0.0.1:6379\nstream_maxlen = 99\n", -ERANGE,
+			":3: [fleet] stream_maxlen = \"99\": expected an integer 100..1000000000");
+	load_err("[fleet]\nredis = 127.0.0.1:6379\nstream_maxlen = 1000000001\n", -ERANGE,
+			":3: [fleet] stream_maxlen = \"1000000001\": expected an integer "
+			"100..1000000000");
+	load_err("[fleet]\nredis = 127.0.0.1:6379\npassword_file =\n", -EINVAL,
+			":3: [fleet] password_file = \"\": expected a file name or none");
+}
+
+/* The shared parser, as sipshield-cli --redis uses it: no file, no line. */
+static void
+test_fleet_redis_value(void **state)
+{
+	struct ss_conf_fleet f;
+	char why[160], addr[600];
+
+	(void)state;
+	memset(&f, 0, sizeof(f));
+	assert_int_equal(ss_conf_parse_redis("10.0.0.7:7000", &f, why, sizeof(why)), 0);
+	ss_conf_fleet_address(&f, addr, sizeof(addr));
+	assert_string_equal(addr, "10.0.0.7:7000");
+	assert_int_equal(ss_conf_parse_redis("[fd00::7]:7000", &f, why, sizeof(why)), 0);
+	assert_string_equal(f.redis_host, "fd00::7");
+	ss_conf_fleet_address(&f, addr, sizeof(addr));
+	assert_string_equal(addr, "[fd00::7]:7000");
+	/* relative stays relative: the CLI's is the working directory's */
+	assert_int_equal(ss_conf_parse_redis("unix:run/r.sock", &f, why, sizeof(why)), 0);
+	assert_string_equal(f.redis_unix, "run/r.sock");
+	ss_conf_fleet_address(&f, addr, sizeof(addr));
+	assert_string_equal(addr, "unix:run/r.sock");
+	assert_int_equal(ss_conf_parse_redis("10.0.0.7", &f, why, sizeof(why)), -EINVAL);
+	assert_string_equal(why, "expected HOST:PORT, [IPV6]:PORT (PORT 1..65535) or unix:PATH");
+	assert_int_equal(ss_conf_check_key_prefix("sipshield", why, sizeof(why)), 0);
+	assert_int_equal(ss_conf_check_key_prefix("a/b", why, sizeof(why)), -EINVAL);
+}
+
+/* Write a password file of len bytes with mode; returns its path. */
+static const char *
+password_file(const char *text, size_t len, mode_t mode)
+{
+	write_file(text, len, mode);
+	return cur_path;
+}
+
+static void
+test_password(void **state)
+{
+	static const struct {
+		const char *text;
+		const char *want;
+	} good[] = {
+		{"s3cret pass\n", "s3cret pass"},
+		{"pw\r\nsecond line\n", "pw"},
+		{"no-newline", "no-newline"},
+		{"# not a comment\n", "# not a comment"},
+		{" spaces kept \t\n", " spaces kept \t"},
+	};
+	char err[SS_CONF_ERR_MAX], want[SS_CONF_ERR_MAX], pw[SS_CONF_PASSWORD_MAX + 1];
+	char big[SS_CONF_PASSWORD_MAX + 2];
+	const char *path;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		path = password_file(good[i].text, strlen(good[i].text), 0600);
+		assert_int_equal(ss_conf_read_password(path, pw, sizeof(pw), err, sizeof(err)), 0);
+		assert_string_equal(pw, good[i].want);
+		assert_string_equal(err, "");
+		unlink(path);
+	}
+	/* the longest there is, then one byte more */
+	memset(big, 'p', sizeof(big));
+	path = password_file(big, SS_CONF_PASSWORD_MAX, 0400);
+	assert_int_equal(ss_conf_read_password(path, pw, sizeof(pw), err, sizeof(err)), 0);
+	assert_int_equal(strlen(pw), SS_CONF_PASSWORD_MAX);
+	assert_int_equal(ss_conf_read_password(path, pw, SS_CONF_PASSWORD_MAX, err, sizeof(err)),
+			-ENOSPC);
+	unlink(path);
+	path = password_file(big, SS_CONF_PASSWORD_MAX + 1, 0600);
+	assert_int_equal(ss_conf_read_password(path, pw, sizeof(pw), err, sizeof(err)), -EINVAL);
+	snprintf(want, sizeof(want), "%s:1: password longer than %d bytes", path,
+			SS_CONF_PASSWORD_MAX);
+	assert_string_equal(err, want);
+	unlink(path);
+
+	path = password_file("", 0, 0600);
+	assert_int_equal(ss_conf_read_password(path, pw, sizeof(pw), err, sizeof(err)), -EINVAL);
+	snprintf(want, sizeof(want), "%s:1: no password: expected it alone on the first line",
+			path);
+	assert_string_equal(err, want);
+	unlink(path);
+	path = password_file("\r\nlater\n", 8, 0600);
+	assert_int_equal(ss_conf_read_password(path, pw, sizeof(pw), err, sizeof(err)), -EINVAL);
+	snprintf(want, sizeof(want), "%s:1: no password: expected it alone on the first line",
+			path);
+	assert_string_equal(err, want);
+	unlink(path);
+	path = password_file("ab\0cd\n", 6, 0600);
+	assert_int_equal(ss_conf_read_password(path, pw, sizeof(pw), err, sizeof(err)), -EINVAL);
+	snprintf(want, sizeof(want), "%s:1: NUL byte in the password", path);
+	assert_string_equal(err, want);
+	unlink(path);
+
+	assert_int_equal(ss_conf_read_password("/nonexistent/redis.pass", pw, sizeof(pw), err,
+				sizeof(err)), -ENOENT);
+	assert_string_equal(err, "/nonexistent/redis.pass: cannot open: No such file or directory");
+	assert_int_equal(ss_conf_read_password("/tmp", pw, sizeof(pw), err, sizeof(err)),
+			-EINVAL);
+	assert_string_equal(err, "/tmp: not a regular file");
+}
+
+/* Readable by group or others: refused, with the fix, never quoting it. */
+static void
+test_password_mode(void **state)
+{
+	static const mode_t modes[] = {0644, 0640, 0604, 0620, 0602, 0660};
+	char err[SS_CONF_ERR_MAX], want[SS_CONF_ERR_MAX], pw[SS_CONF_PASSWORD_MAX + 1];
+	const char *path;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(modes) / sizeof(modes[0]); i++) {
+		path = password_file("hunter2\n", 8, modes[i]);
+		strcpy(pw, "untouched");
+		assert_int_equal(ss_conf_read_password(path, pw, sizeof(pw), err, sizeof(err)),
+				-EACCES);
+		snprintf(want, sizeof(want),
+				"%s: mode %04o gives group or others access to the Redis password; "
+				"run chmod 600 %s",
+				path, (unsigned int)modes[i], path);
+		assert_string_equal(err, want);
+		assert_null(strstr(err, "hunter2"));
+		assert_string_equal(pw, "untouched");
+		assert_int_equal(chmod(path, 0600), 0);
+		assert_int_equal(ss_conf_read_password(path, pw, sizeof(pw), err, sizeof(err)), 0);
+		assert_string_equal(pw, "hunter2");
+		unlink(path);
+	}
+}
+
+/* The dump shows [fleet] only when set, and reads back the same. */
+static void
+test_fleet_dump(void **state)
+{
+	char out[SS_CONF_DUMP_MAX];
+	struct ss_conf c, again;
+	int n;
+
+	(void)state;
+	ss_conf_defaults(&c);
+	assert_true(ss_conf_dump(&c, out, sizeof(out)) > 0);
+	assert_null(strstr(out, "[fleet]"));
+
+	load_ok("[fleet]\nredis = [::1]:6380\nkey_prefix = {edge}\n"
+		"password_file = /etc/sipshield/redis.pass\nstream_maxlen = 2000\n", &c);
+	n = ss_conf_dump(&c, out, sizeof(out));
+	assert_true(n > 0);
+	assert_non_null(strstr(out, "\n[fleet]\nredis = [::1]:6380\nkey_prefix = {edge}\n"
+				"password_file = /etc/sipshield/redis.pass\n"
+				"stream_maxlen = 2000\n"));
+	load_ok(out, &again);
+	snprintf(c.path, sizeof(c.path), "%s", again.path);
+	assert_conf_equal(&again, &c);
+
+	load_ok("[fleet]\nredis = unix:/run/redis.sock\n", &c);
+	n = ss_conf_dump(&c, out, sizeof(out));
+	assert_true(n > 0);
+	assert_non_null(strstr(out, "redis = unix:/run/redis.sock\n"));
+	assert_non_null(strstr(out, "password_file = none\n"));
+	load_ok(out, &again);
+	snprintf(c.path, sizeof(c.path), "%s", again.path);
+	assert_conf_equal(&again, &c);
+
+	/* the largest config there is, [fleet] included, fits SS_CONF_DUMP_MAX */
+	ss_conf_defaults(&c);
+	memset(c.path, 'p', sizeof(c.path) - 1);
+	c.moved_table[0] = '/';
+	memset(c.moved_table + 1, 'm', sizeof(c.moved_table) - 2);
+	c.tag_secret[0] = '/';
+	memset(c.tag_secret + 1, 't', sizeof(c.tag_secret) - 2);
+	c.scanner_agents[0] = '/';
+	memset(c.scanner_agents + 1, 'a', sizeof(c.scanner_agents) - 2);
+	c.requests_per_source = (struct ss_conf_limit){SS_CONF_RATE_MAX, SS_CONF_BURST_MAX};
+	c.replies_per_source = (struct ss_conf_limit){SS_CONF_RATE_MAX, SS_CONF_BURST_MAX};
+	c.replies_node = (struct ss_conf_limit){SS_CONF_RATE_MAX, SS_CONF_BURST_MAX};
+	c.redirect_methods = ~(M(REGISTER) | M(ACK) | M(CANCEL)) &
+			((1u << SS_SIP_M_COUNT) - 1 - M(OTHER));
+	c.fleet.enabled = true;
+	memset(c.fleet.redis_host, 'h', sizeof(c.fleet.redis_host) - 1);
+	c.fleet.redis_port = 65535;
+	memset(c.fleet.key_prefix, 'k', sizeof(c.fleet.key_prefix) - 1);
+	c.fleet.password_file[0] = '/';
+	memset(c.fleet.password_file + 1, 'w', sizeof(c.fleet.password_file) - 2);
+	c.fleet.stream_maxlen = SS_CONF_MAXLEN_MAX;
+	n = ss_conf_dump(&c, out, sizeof(out));
+	assert_true(n > 0 && n < SS_CONF_DUMP_MAX);
+	load_ok(out, &again);
+	snprintf(c.path, sizeof(c.path), "%s", again.path);
+	assert_conf_equal(&again, &c);
+}
+
 static int
 setup(void **state)
 {
@@ -863,6 +1313,8 @@ main(void)
 		cmocka_unit_test(test_paths),
 		cmocka_unit_test(test_relative_config),
 		cmocka_unit_test(test_dataplane),
+		cmocka_unit_test(test_scanners),
+		cmocka_unit_test(test_limits),
 		cmocka_unit_test(test_unknown_section),
 		cmocka_unit_test(test_unknown_key),
 		cmocka_unit_test(test_duplicate_key),
@@ -874,6 +1326,11 @@ main(void)
 		cmocka_unit_test(test_secret_mode),
 		cmocka_unit_test(test_dump),
 		cmocka_unit_test(test_example),
+		cmocka_unit_test(test_fleet),
+		cmocka_unit_test(test_fleet_redis_value),
+		cmocka_unit_test(test_password),
+		cmocka_unit_test(test_password_mode),
+		cmocka_unit_test(test_fleet_dump),
 	};
 
 	return cmocka_run_group_tests(tests, setup, NULL);

@@ -3,9 +3,13 @@
  */
 
 /*
- * The per-burst stage (DESIGN §5): view, verdict, answer in place, and
- * counting. Counts go to locals over the burst and are added to the
- * worker's counters once, so the hot loop stores nothing but the frames.
+ * The per-burst stage (DESIGN §5): view, verdict, rate limits, answer in
+ * place, and counting. Counts go to locals over the burst and are added
+ * to the worker's counters once, so the hot loop stores nothing but the
+ * frames. The limits come after the verdict (DESIGN §2's order: a
+ * request that earns an answer is held to the reply limits, any other
+ * request that would pass to the registrars to the request limit), and
+ * judge by one clock reading per burst.
  */
 
 #include <errno.h>
@@ -14,6 +18,8 @@
 
 #include <rte_branch_prediction.h>
 #include <rte_common.h>
+#include <rte_cycles.h>
+#include <rte_ether.h>
 #include <rte_mbuf.h>
 #include <rte_prefetch.h>
 
@@ -74,6 +80,12 @@ reason_ctr(enum ss_reason r)
 		return SS_CTR_PASSED_URI_UNUSABLE;
 	case SS_REASON_SCAN_ERROR:
 		return SS_CTR_PASSED_SCAN_ERROR;
+	case SS_REASON_SCANNER:
+		return SS_CTR_DROPPED_SCANNER;
+	case SS_REASON_TRUNCATED:
+		return SS_CTR_PASSED_TRUNCATED;
+	case SS_REASON_BAD_SOURCE:
+		return SS_CTR_PASSED_BAD_SOURCE;
 	case SS_REASON_COUNT:
 		break;
 	}
@@ -116,8 +128,33 @@ ss_worker_ctx_init(struct ss_worker_ctx *w, const struct ss_filter *f,
 	w->tx_offloads = tx_offloads;
 	memcpy(w->sip_ports, conf->sip_ports, sizeof(w->sip_ports));
 	w->n_sip_ports = conf->n_sip_ports;
+	w->rl = NULL;
+	w->limit_requests = false;
 	memset(w->ctr, 0, sizeof(w->ctr));
 	return 0;
+}
+
+void
+ss_worker_ctx_set_limits(struct ss_worker_ctx *w, struct ss_rl *rl)
+{
+	w->rl = rl;
+	w->limit_requests = rl != NULL && ss_rl_requests_limited(rl);
+}
+
+/*
+ * A request that would pass to the registrars: within its source's
+ * request limit? Responses, keep-alives and non-SIP never get here.
+ */
+static inline enum ss_ctr
+pass_request(struct ss_worker_ctx *w, const struct ss_rl_source *s, uint64_t now,
+		enum ss_ctr *why)
+{
+	if (!w->limit_requests)
+		return SS_CTR_PASSED;
+	if (ss_rl_request(w->rl, s, now))
+		return SS_CTR_PASSED;
+	*why = SS_CTR_DROPPED_REQUEST_LIMIT;
+	return SS_CTR_DROPPED;
 }
 
 /*
@@ -126,13 +163,19 @@ ss_worker_ctx_init(struct ss_worker_ctx *w, const struct ss_filter *f,
  */
 static inline enum ss_ctr
 sip_datagram(struct ss_worker_ctx *w, struct rte_mbuf *m, const struct ss_net_view *v,
-		struct tally *t, enum ss_ctr *why)
+		struct tally *t, enum ss_ctr *why, uint64_t now)
 {
 	struct ss_filter_result res;
 	struct ss_sip_addr src;
+	struct ss_rl_source s = {0, 0};
 	size_t cap;
 
 	ss_net_source(m, v, &src);
+	if (w->rl != NULL) {
+		/* the set's two lines load while the verdict runs (ss_ratelimit.h) */
+		ss_rl_source_of(v->src_addr, v->ip_version, &s);
+		ss_rl_prefetch(w->rl, &s);
+	}
 	/*
 	 * The reply must fit the mbuf it replaces (ss_net_room) as well as
 	 * the amplification bound; the filter tells the two apart, so a
@@ -148,6 +191,21 @@ sip_datagram(struct ss_worker_ctx *w, struct rte_mbuf *m, const struct ss_net_vi
 
 	switch (res.verdict) {
 	case SS_VERDICT_ANSWER:
+		/*
+		 * The reply goes to the request's source MAC: a group address
+		 * there (IEEE 802 forbids it as a source) would multicast it.
+		 */
+		if (unlikely(!rte_is_unicast_ether_addr(
+				&rte_pktmbuf_mtod(m, const struct rte_ether_hdr *)->src_addr))) {
+			*why = SS_CTR_PASSED_BAD_SOURCE;
+			return pass_request(w, &s, now, why);
+		}
+		if (w->rl != NULL) {
+			if (ss_rl_reply(w->rl, &s, now) != SS_RL_OK) {
+				*why = SS_CTR_DROPPED_REPLY_LIMIT;
+				return SS_CTR_DROPPED;
+			}
+		}
 		if (likely(ss_net_answer(m, v, w->reply, res.reply_len, w->tx_offloads) == 0))
 			return SS_CTR_ANSWERED;
 		/* cannot happen with cap <= room; the frame is as it came */
@@ -156,20 +214,23 @@ sip_datagram(struct ss_worker_ctx *w, struct rte_mbuf *m, const struct ss_net_vi
 	case SS_VERDICT_DROP:
 		return SS_CTR_DROPPED;
 	default:
+		if (res.kind == SS_SIP_REQUEST)
+			return pass_request(w, &s, now, why);
 		return SS_CTR_PASSED;
 	}
 }
 
 /* One frame from the outside port: its group counter, and *why. */
 static inline enum ss_ctr
-outside_frame(struct ss_worker_ctx *w, struct rte_mbuf *m, struct tally *t, enum ss_ctr *why)
+outside_frame(struct ss_worker_ctx *w, struct rte_mbuf *m, struct tally *t, enum ss_ctr *why,
+		uint64_t now)
 {
 	struct ss_net_view v;
 	enum ss_net_class c;
 
 	c = ss_net_classify(m, w->sip_ports, w->n_sip_ports, &v);
 	if (likely(c == SS_NET_SIP_UDP))
-		return sip_datagram(w, m, &v, t, why);
+		return sip_datagram(w, m, &v, t, why, now);
 	*why = class_ctr(c);
 	return SS_CTR_PASSED;
 }
@@ -200,6 +261,14 @@ void
 ss_filter_burst(struct ss_worker_ctx *w, unsigned int port, struct rte_mbuf **pkts,
 		uint16_t n, struct ss_burst_out *out)
 {
+	/* the clock only matters to the limits: no read without them */
+	ss_filter_burst_at(w, port, pkts, n, out, w->rl != NULL ? rte_rdtsc() : 0);
+}
+
+void
+ss_filter_burst_at(struct ss_worker_ctx *w, unsigned int port, struct rte_mbuf **pkts,
+		uint16_t n, struct ss_burst_out *out, uint64_t now)
+{
 	struct rte_mbuf *drop[SS_BURST_MAX];
 	struct tally t;
 	uint16_t n_drop = 0;
@@ -223,7 +292,7 @@ ss_filter_burst(struct ss_worker_ctx *w, unsigned int port, struct rte_mbuf **pk
 
 		if (i + PREFETCH_AHEAD < n)
 			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + PREFETCH_AHEAD], void *));
-		group = outside_frame(w, m, &t, &why);
+		group = outside_frame(w, m, &t, &why, now);
 		t.c[group]++;
 		t.c[why]++;
 		if (group == SS_CTR_PASSED)
@@ -237,4 +306,6 @@ ss_filter_burst(struct ss_worker_ctx *w, unsigned int port, struct rte_mbuf **pk
 	tally_flush(&w->ctr[SS_PORT_OUTSIDE], &t);
 	if (n_drop != 0)
 		rte_pktmbuf_free_bulk(drop, n_drop);
+	if (w->rl != NULL)
+		ss_rl_publish(w->rl);
 }

@@ -10,8 +10,12 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <unistd.h>
 #include <cmocka.h>
 
+#include <rte_common.h>
 #include <rte_eal.h>
 
 #include "ss_filter.h"
@@ -38,6 +42,7 @@ setup(void **state)
 		"--log-level", "lib.eal:error", NULL};
 	struct ss_conf conf;
 	const char *err;
+	char ebuf[256];
 
 	(void)state;
 	if (rte_eal_init((int)(sizeof(argv) / sizeof(argv[0])) - 1, argv) < 0)
@@ -46,6 +51,9 @@ setup(void **state)
 	conf.redirect_methods |= (1u << SS_SIP_M_SUBSCRIBE) | (1u << SS_SIP_M_CANCEL) |
 		(1u << SS_SIP_M_OPTIONS);
 	hs = ss_sip_hs_create(&err);
+	/* the built-in scanner list, before the scratch that must serve it */
+	if (hs == NULL || ss_scanner_load(hs, NULL, ebuf, sizeof(ebuf)) <= 0)
+		return -1;
 	scratch = ss_sip_scratch_create(hs);
 	ss_filter_init(&filter, &conf, hs);
 	memcpy(filter.secret, "0123456789abcdef", SS_SIP_SECRET_LEN);
@@ -336,6 +344,224 @@ test_amplification(void **state)
 	assert_true(r.reply_len <= strlen(roomy) + SS_FILTER_MAX_GROWTH);
 }
 
+/* A request with the given method, User-Agent line and To parameters. */
+static const char *
+with_agent(const char *method, const char *ua_line, const char *to_extra)
+{
+	static char buf[1024];
+
+	snprintf(buf, sizeof(buf), "%s sip:bob@example.com SIP/2.0\r\n"
+		"Via: SIP/2.0/UDP 192.0.2.1:5060;branch=z9hG4bKs\r\n"
+		"From: <sip:100@example.com>;tag=fs\r\nTo: <sip:bob@example.com>%s\r\n"
+		"Call-ID: scan1\r\nCSeq: 1 %s\r\n%sContent-Length: 0\r\n\r\n", method,
+		to_extra, method, ua_line);
+	return buf;
+}
+
+/* DESIGN §2: a scanner's request is dropped, after responses, before the ACK absorb. */
+static void
+test_scanners(void **state)
+{
+	const char *inv = with_agent("INVITE", "", "");
+	char to_tag[64], ack[1024];
+	struct ss_sip_msg sm;
+	char tag[SS_SIP_TAG_LEN];
+
+	(void)state;
+	ASSERT_OUTCOME(with_agent("OPTIONS", "User-Agent: friendly-scanner\r\n", ""),
+			SS_VERDICT_DROP, SS_REASON_SCANNER);
+	ASSERT_OUTCOME(with_agent("INVITE", "User-Agent: sipcli/v1.8\r\n", ""), SS_VERDICT_DROP,
+			SS_REASON_SCANNER);
+	/* REGISTER takes the header walk, not the end search: the same verdict */
+	ASSERT_OUTCOME(with_agent("REGISTER", "User-Agent: pplsip\r\n", ""), SS_VERDICT_DROP,
+			SS_REASON_SCANNER);
+	ASSERT_OUTCOME(with_agent("INVITE", "USER-AGENT:  SIPVicious 0.3.4\r\n", ""),
+			SS_VERDICT_DROP, SS_REASON_SCANNER);
+	/* a request that would get a 302: the scanner rule comes first */
+	ASSERT_OUTCOME(with_agent("INVITE", "User-Agent: VaxSIPUserAgent/3.1\r\n", ""),
+			SS_VERDICT_DROP, SS_REASON_SCANNER);
+	ASSERT_OUTCOME(with_agent("INVITE", "User-Agent: Linphone/5.2\r\n", ""),
+			SS_VERDICT_ANSWER, SS_REASON_MOVED);
+	ASSERT_OUTCOME(inv, SS_VERDICT_ANSWER, SS_REASON_MOVED);
+	/* even the ACK for our own 302 is a scanner's first */
+	ss_sip_parse(&sm, inv, strlen(inv));
+	ss_sip_make_tag(&sm, filter.secret, tag);
+	snprintf(to_tag, sizeof(to_tag), ";tag=%.16s", tag);
+	snprintf(ack, sizeof(ack), "%s", with_agent("ACK", "", to_tag));
+	ASSERT_OUTCOME(ack, SS_VERDICT_DROP, SS_REASON_ACK_OURS);
+	snprintf(ack, sizeof(ack), "%s", with_agent("ACK", "User-Agent: friendly-scanner\r\n",
+			to_tag));
+	ASSERT_OUTCOME(ack, SS_VERDICT_DROP, SS_REASON_SCANNER);
+	/* responses are not judged by agent; only the User-Agent header counts */
+	ASSERT_OUTCOME("SIP/2.0 200 OK\r\nVia: SIP/2.0/UDP h\r\nUser-Agent: friendly-scanner\r\n"
+		"\r\n", SS_VERDICT_PASS, SS_REASON_RESPONSE);
+	ASSERT_OUTCOME(with_agent("INVITE", "Subject: friendly-scanner\r\n", ""),
+			SS_VERDICT_ANSWER, SS_REASON_MOVED);
+	/* drop_scanners = off */
+	filter.drop_scanners = false;
+	ASSERT_OUTCOME(with_agent("OPTIONS", "User-Agent: friendly-scanner\r\n", ""),
+			SS_VERDICT_ANSWER, SS_REASON_MOVED);
+	filter.drop_scanners = true;
+}
+
+/* The scanner patterns file: file:line errors, and what it loads. */
+static void
+test_scanner_file(void **state)
+{
+	static const struct {
+		const char *text;
+		int rc;
+		const char *err;	/* after "<path>" */
+	} cases[] = {
+		{"# mine\n\n  friendly-scanner  \n^sipsak\r\n", 2, ""},
+		{"ok\n\tbad\001byte\n", -EINVAL, ":2: byte 0x01 in column 5: patterns are "
+			"printable ASCII (a User-Agent is)"},
+		{"^\n", -EINVAL, ":1: expected a pattern of 1..128 bytes"},
+		{"# only comments\n", -EINVAL, ": no pattern (to drop no scanner, set [filter] "
+			"drop_scanners = off)"},
+		{"caf\xc3\xa9\n", -EINVAL, ":1: byte 0xc3 in column 4: patterns are printable "
+			"ASCII (a User-Agent is)"},
+	};
+	char path[] = "/tmp/ss_agents_XXXXXX", err[512], want[512];
+	const char *e;
+
+	(void)state;
+	for (size_t i = 0; i < RTE_DIM(cases); i++) {
+		struct ss_sip_hs *h = ss_sip_hs_create(&e);
+		int fd;
+		FILE *f;
+
+		strcpy(path, "/tmp/ss_agents_XXXXXX");
+		fd = mkstemp(path);
+		assert_true(fd >= 0);
+		f = fdopen(fd, "w");
+		fputs(cases[i].text, f);
+		fclose(f);
+		err[0] = '\0';
+		assert_int_equal(ss_scanner_load(h, path, err, sizeof(err)), cases[i].rc);
+		if (cases[i].rc < 0) {
+			snprintf(want, sizeof(want), "%s%s", path, cases[i].err);
+			assert_string_equal(err, want);
+		} else {
+			assert_int_equal(ss_sip_hs_agents(h), (unsigned int)cases[i].rc);
+		}
+		unlink(path);
+		ss_sip_hs_free(h);
+	}
+	/* a line of 129 bytes, and 1025 patterns */
+	{
+		struct ss_sip_hs *h = ss_sip_hs_create(&e);
+		int fd = mkstemp(strcpy(path, "/tmp/ss_agents_XXXXXX"));
+		FILE *f = fdopen(fd, "w");
+
+		fprintf(f, "%0129d\n", 0);
+		fclose(f);
+		assert_int_equal(ss_scanner_load(h, path, err, sizeof(err)), -EINVAL);
+		snprintf(want, sizeof(want), "%s:1: expected a pattern of 1..128 bytes", path);
+		assert_string_equal(err, want);
+		f = fopen(path, "w");
+		for (int i = 0; i < SS_SIP_AGENTS_MAX + 1; i++)
+			fprintf(f, "agent%d\n", i);
+		fclose(f);
+		assert_int_equal(ss_scanner_load(h, path, err, sizeof(err)), -ERANGE);
+		snprintf(want, sizeof(want), "%s:1025: more than 1024 patterns", path);
+		assert_string_equal(err, want);
+		unlink(path);
+		assert_int_equal(ss_scanner_load(h, path, err, sizeof(err)), -ENOENT);
+		snprintf(want, sizeof(want), "%s: cannot open: No such file or directory", path);
+		assert_string_equal(err, want);
+		ss_sip_hs_free(h);
+	}
+}
+
+/*
+ * RFC 3261 §18.3: a request whose body is shorter than its Content-Length
+ * is not answered (the registrar says 400); nor is one whose
+ * Content-Length cannot be read.
+ */
+static void
+test_truncated(void **state)
+{
+	char msg[2048];
+
+	(void)state;
+	snprintf(msg, sizeof(msg), "%s", reg("Contact: <sip:u@192.0.2.1>\r\nExpires: 30\r\n"));
+	/* reg() ends with Content-Length: 0 and no body: answered */
+	ASSERT_OUTCOME(msg, SS_VERDICT_ANSWER, SS_REASON_TOO_BRIEF);
+	*strstr(msg, "Content-Length: 0") = '\0';
+	strcat(msg, "Content-Length: 5\r\n\r\nabcd");
+	ASSERT_OUTCOME(msg, SS_VERDICT_PASS, SS_REASON_TRUNCATED);
+	strcat(msg, "e");
+	ASSERT_OUTCOME(msg, SS_VERDICT_ANSWER, SS_REASON_TOO_BRIEF);
+	/* bytes past the body are ignored (§18.3) */
+	strcat(msg, "fgh");
+	ASSERT_OUTCOME(msg, SS_VERDICT_ANSWER, SS_REASON_TOO_BRIEF);
+	*strstr(msg, "Content-Length: 5") = '\0';
+	strcat(msg, "Content-Length: 99999999999\r\n\r\n");
+	ASSERT_OUTCOME(msg, SS_VERDICT_PASS, SS_REASON_TRUNCATED);
+	*strstr(msg, "Content-Length: ") = '\0';
+	strcat(msg, "Content-Length: 0x5\r\n\r\n");
+	ASSERT_OUTCOME(msg, SS_VERDICT_PASS, SS_REASON_UNANSWERABLE);
+	*strstr(msg, "Content-Length: ") = '\0';
+	strcat(msg, "Content-Length: 0\r\nl: 0\r\n\r\n");
+	ASSERT_OUTCOME(msg, SS_VERDICT_PASS, SS_REASON_UNANSWERABLE);
+	/* the same for a 302 */
+	snprintf(msg, sizeof(msg), "%s", request("INVITE", "sip:bob@example.com", ""));
+	*strstr(msg, "Content-Length: 0") = '\0';
+	strcat(msg, "Content-Length: 300\r\n\r\nv=0\r\n");
+	ASSERT_OUTCOME(msg, SS_VERDICT_PASS, SS_REASON_TRUNCATED);
+	/* a request that earns nothing is not judged on its body */
+	snprintf(msg, sizeof(msg), "%s", request("INVITE", "sip:zed@example.com", ""));
+	*strstr(msg, "Content-Length: 0") = '\0';
+	strcat(msg, "Content-Length: 300\r\n\r\nv=0\r\n");
+	ASSERT_OUTCOME(msg, SS_VERDICT_PASS, SS_REASON_NOT_MOVED);
+}
+
+/* RFC 1122 §3.2.1.3: no reply to a source that is no unicast host. */
+static void
+test_bad_source(void **state)
+{
+	static const struct {
+		uint8_t family;
+		uint8_t addr[16];
+		uint16_t port;
+		bool ok;
+	} srcs[] = {
+		{4, {192, 0, 2, 1}, 5060, true},
+		{4, {192, 0, 2, 1}, 0, false},
+		{4, {0, 0, 0, 0}, 5060, false},
+		{4, {0, 1, 2, 3}, 5060, false},
+		{4, {127, 0, 0, 1}, 5060, false},
+		{4, {224, 0, 0, 1}, 5060, false},
+		{4, {239, 255, 255, 250}, 5060, false},
+		{4, {240, 0, 0, 1}, 5060, false},
+		{4, {255, 255, 255, 255}, 5060, false},
+		{4, {223, 255, 255, 254}, 5060, true},
+		{6, {0x20, 0x01, 0x0d, 0xb8, [15] = 1}, 5060, true},
+		{6, {0}, 5060, false},
+		{6, {[15] = 1}, 5060, false},
+		{6, {[15] = 2}, 5060, true},
+		{6, {0xff, 0x02, [15] = 1}, 5060, false},
+		{6, {[10] = 0xff, [11] = 0xff, 192, 0, 2, 1}, 5060, false},
+		{6, {0xfe, 0x80, [15] = 1}, 5060, true},
+	};
+	const char *msg = reg("Contact: <sip:u@192.0.2.1>\r\nExpires: 30\r\n");
+	struct ss_filter_result r;
+	struct ss_sip_msg sm;
+
+	(void)state;
+	for (size_t i = 0; i < RTE_DIM(srcs); i++) {
+		struct ss_sip_addr a = {.family = srcs[i].family, .port = srcs[i].port};
+
+		memcpy(a.addr, srcs[i].addr, sizeof(a.addr));
+		ss_filter_process(&filter, scratch, &sm, msg, strlen(msg), &a, reply, sizeof(reply),
+				&r);
+		if (srcs[i].ok ? r.verdict != SS_VERDICT_ANSWER :
+				r.verdict != SS_VERDICT_PASS || r.reason != SS_REASON_BAD_SOURCE)
+			fail_msg("source %zu: verdict %d %s", i, r.verdict, ss_reason_name(r.reason));
+	}
+}
+
 int
 main(void)
 {
@@ -347,6 +573,10 @@ main(void)
 		cmocka_unit_test(test_ack_absorbed),
 		cmocka_unit_test(test_other_kinds),
 		cmocka_unit_test(test_amplification),
+		cmocka_unit_test(test_scanners),
+		cmocka_unit_test(test_scanner_file),
+		cmocka_unit_test(test_truncated),
+		cmocka_unit_test(test_bad_source),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -163,25 +163,6 @@ ss_moved_free(struct ss_moved *t)
 	free(t);
 }
 
-static bool
-uri_ok(const char *uri, size_t len)
-{
-	if (len == 0 || len > SS_MOVED_URI_MAX)
-		return false;
-	if (!(len > 4 && strncasecmp(uri, "sip:", 4) == 0) &&
-			!(len > 5 && strncasecmp(uri, "sips:", 5) == 0) &&
-			!(len > 4 && strncasecmp(uri, "tel:", 4) == 0))
-		return false;
-	for (size_t i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)uri[i];
-
-		/* the URI goes between < > in a header: nothing that ends it */
-		if (c <= 0x20 || c >= 0x7f || c == '<' || c == '>' || c == '"')
-			return false;
-	}
-	return true;
-}
-
 static uint32_t *
 count_of(struct ss_moved *t, const struct ss_sip_key *key)
 {
@@ -196,7 +177,7 @@ ss_moved_add(struct ss_moved *t, const struct ss_sip_key *key, const char *uri,
 	struct ss_moved_entry *e, *old = NULL;
 	int rc;
 
-	if (!uri_ok(uri, uri_len))
+	if (ss_moved_uri_problem(uri, uri_len) != NULL)
 		return -EINVAL;
 	rc = rte_hash_lookup_with_hash_data(t->h, &d, (hash_sig_t)d, (void **)&old);
 	if (rc >= 0 && !key_equal(&old->key, key))

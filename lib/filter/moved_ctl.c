@@ -173,24 +173,18 @@ ss_moved_ctl_replace(struct ss_moved_ctl *ctl, struct ss_moved *fresh,
 			ss_moved_origin_name(origin));
 }
 
+/* The key checked as the file's are (ss_moved_key_problem()), quoted safely in err. */
 static int
 parse_key(const char *text, struct ss_sip_key *key, char *err, size_t errlen)
 {
-	switch (ss_sip_text_key(text, strlen(text), key)) {
-	case SS_SIP_KEY_OK:
+	const char *why = ss_moved_key_problem(text, strlen(text), key);
+	char q[128];
+
+	if (why == NULL)
 		return 0;
-	case SS_SIP_KEY_NO_USER:
-		snprintf(err, errlen, "key \"%s\" has no user part", text);
-		return -EINVAL;
-	case SS_SIP_KEY_TOO_LONG:
-		snprintf(err, errlen, "key \"%s\": user or host longer than %d bytes", text,
-				SS_SIP_KEY_USER_MAX);
-		return -EINVAL;
-	default:
-		snprintf(err, errlen, "key \"%s\" is malformed (bad %%-escape, empty host or control character)",
-				text);
-		return -EINVAL;
-	}
+	ss_moved_quote(text, strlen(text), q, sizeof(q));
+	snprintf(err, errlen, "key \"%s\"%s", q, why);
+	return -EINVAL;
 }
 
 /* Copy the table into one twice its size and put that in service. */
@@ -241,10 +235,19 @@ ss_moved_ctl_add(struct ss_moved_ctl *ctl, const char *key, const char *uri,
 		size_t errlen)
 {
 	struct ss_sip_key k;
+	const char *why;
+	char q[128];
 	int rc = parse_key(key, &k, err, errlen);
 
 	if (rc < 0)
 		return rc;
+	/* checked before the lock: a bad URI never touches the table */
+	why = ss_moved_uri_problem(uri, strlen(uri));
+	if (why != NULL) {
+		ss_moved_quote(uri, strlen(uri), q, sizeof(q));
+		snprintf(err, errlen, "new URI \"%s\"%s", q, why);
+		return -EINVAL;
+	}
 	pthread_mutex_lock(&ctl->lock);
 	rc = add_locked(ctl, &k, uri, has_expires, expires);
 	pthread_mutex_unlock(&ctl->lock);
@@ -257,11 +260,6 @@ ss_moved_ctl_add(struct ss_moved_ctl *ctl, const char *key, const char *uri,
 			MOVED_LOG(INFO, "moved add %s -> %s (origin %s)\n", key, uri,
 					ss_moved_origin_name(origin));
 		return 0;
-	case -EINVAL:
-		snprintf(err, errlen,
-				"new URI \"%.200s\" is not a sip:, sips: or tel: URI of at most %d bytes without spaces, < > or \"",
-				uri, SS_MOVED_URI_MAX);
-		return rc;
 	default:
 		snprintf(err, errlen, "cannot add \"%s\": %s", key, strerror(-rc));
 		return rc;

@@ -34,33 +34,12 @@ split(char *line, char *field[MAX_FIELDS + 1])
 	return n;
 }
 
-static const char *
-key_problem(enum ss_sip_key_result r)
-{
-	switch (r) {
-	case SS_SIP_KEY_NO_USER:
-		return "has no user part";
-	case SS_SIP_KEY_TOO_LONG:
-		return "user or host is longer than 128 bytes";
-	default:
-		return "is malformed (bad %-escape, empty host or control character)";
-	}
-}
-
-static bool
-host_has_port(const struct ss_sip_key *key)
-{
-	if (key->host_len > 0 && key->host[0] == '[')
-		return key->host[key->host_len - 1] != ']';
-	return memchr(key->host, ':', key->host_len) != NULL;
-}
-
 int
 ss_moved_parse_line(char *line, struct ss_sip_key *key, const char **uri,
 		size_t *uri_len, bool *has_expires, uint32_t *expires, char *err, size_t errlen)
 {
-	char *field[MAX_FIELDS + 1];
-	enum ss_sip_key_result kr;
+	char *field[MAX_FIELDS + 1], q[128];
+	const char *why;
 	int n;
 
 	n = split(line, field);
@@ -75,14 +54,10 @@ ss_moved_parse_line(char *line, struct ss_sip_key *key, const char **uri,
 		snprintf(err, errlen, "unexpected \"%s\" after the expires field", field[3]);
 		return -EINVAL;
 	}
-	kr = ss_sip_text_key(field[0], strlen(field[0]), key);
-	if (kr != SS_SIP_KEY_OK) {
-		snprintf(err, errlen, "key \"%s\" %s", field[0], key_problem(kr));
-		return -EINVAL;
-	}
-	if (host_has_port(key)) {
-		snprintf(err, errlen, "key \"%s\": a host takes no port (lookups ignore ports)",
-				field[0]);
+	why = ss_moved_key_problem(field[0], strlen(field[0]), key);
+	if (why != NULL) {
+		ss_moved_quote(field[0], strlen(field[0]), q, sizeof(q));
+		snprintf(err, errlen, "key \"%s\"%s", q, why);
 		return -EINVAL;
 	}
 	*uri = field[1];
@@ -163,9 +138,11 @@ load_one(void *arg, char *line, unsigned int lineno)
 		((struct ss_moved_entry *)ss_moved_find(c->t, &key))->line = lineno;
 		c->n++;
 	} else if (rc == -EINVAL) {
-		snprintf(why, sizeof(why),
-				"new URI \"%.*s\" is not a sip:, sips: or tel: URI of at most %d bytes without spaces, < > or \"",
-				(int)(uri_len > 300 ? 300 : uri_len), uri, SS_MOVED_URI_MAX);
+		char q[128];
+
+		ss_moved_quote(uri, uri_len, q, sizeof(q));
+		snprintf(why, sizeof(why), "new URI \"%s\"%s", q,
+				ss_moved_uri_problem(uri, uri_len));
 	} else if (rc == -ENOSPC) {
 		snprintf(why, sizeof(why), "table full: raise [filter] moved_capacity");
 	} else {

@@ -15,6 +15,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include <rte_common.h>
 #include <rte_eal.h>
 
 #include "ss_filter.h"
@@ -135,6 +136,97 @@ test_load_errors(void **state)
 			"1: key \"a@h:5060\": a host takes no port (lookups ignore ports)");
 	assert_load_error("# c\na@H sip:x@y\nA@h sip:x@y\n%61@h sip:z@y\n",
 			"4: duplicate key (first on line 2)");
+	/* URI syntax, and bytes shown escaped */
+	assert_load_error("a sip:@y\n", "1: new URI \"sip:@y\" has an empty user part before '@'");
+	assert_load_error("a sip:x@y:0\n",
+			"1: new URI \"sip:x@y:0\" has a port that is not a number 1..65535");
+	assert_load_error("a@h\x01 sip:x@y\n",
+			"1: key \"a@h\\x01\" holds a space, a control or a non-ASCII byte (escape it as "
+			"%XX)");
+	assert_load_error("a@h_1 sip:x@y\n",
+			"1: key \"a@h_1\" has no valid host (a host name, an IPv4 address or an [IPv6] "
+			"address)");
+}
+
+/* What a new URI and a key may be (RFC 3261 §25.1, RFC 3966 §3). */
+static void
+test_checks(void **state)
+{
+	static const char *const good_uris[] = {
+		"sip:bob@example.com", "SIPS:bob@example.com", "sip:example.com",
+		"sip:bob@192.0.2.15:5060", "sip:bob@[2001:db8::99]:5070;transport=udp",
+		"sip:b%40b:secret@h.example.;lr?Subject=x%20y", "sip:+1-555@gw;user=phone",
+		"tel:+1-555-123-4567", "tel:7042;phone-context=example.com", "sip:a@h-1.example",
+	};
+	static const char *const bad_uris[][2] = {
+		{"sip:", SS_MOVED_URI_FORM},
+		{"http://x", SS_MOVED_URI_FORM},
+		{"sip:a b@h", SS_MOVED_URI_FORM},
+		{"sip:a@h\x7f", SS_MOVED_URI_FORM},
+		{"sip:a@@h", " has more than one '@' (escape it in the user as %40)"},
+		{"sip:@h", " has an empty user part before '@'"},
+		{"sip:a[b@h", " has a user part with a character RFC 3261 does not allow there "
+			"(escape it as %XX)"},
+		{"sip:a%4@h", " has a user part with a character RFC 3261 does not allow there "
+			"(escape it as %XX)"},
+		{"sip:a@", " has no valid host (a host name, an IPv4 address or an [IPv6] address)"},
+		{"sip:a@-h", " has no valid host (a host name, an IPv4 address or an [IPv6] address)"},
+		{"sip:a@h..x", " has no valid host (a host name, an IPv4 address or an [IPv6] address)"},
+		{"sip:a@h_x", " has no valid host (a host name, an IPv4 address or an [IPv6] address)"},
+		{"sip:a@999.1.1.1", " has no valid host (a host name, an IPv4 address or an [IPv6] "
+			"address)"},
+		{"sip:a@[::g]", " has no valid host (a host name, an IPv4 address or an [IPv6] address)"},
+		{"sip:a@[::1", " has no valid host (a host name, an IPv4 address or an [IPv6] address)"},
+		{"sip:a@h:", " has a port that is not a number 1..65535"},
+		{"sip:a@h:65536", " has a port that is not a number 1..65535"},
+		{"sip:a@h:5060x", " has text after the host that is neither ;parameters nor ?headers"},
+		{"sip:a@h;x=%g0", " has a bad %-escape (expected %XX, X hex)"},
+		{"tel:", SS_MOVED_URI_FORM},
+		{"tel:+", " has no digit in its number"},
+		{"tel:555/1234", " has a number with a character RFC 3966 does not allow (digits and "
+			"- . ( ) only)"},
+	};
+	static const char *const bad_keys[][2] = {
+		{"bob@h:5060", ": a host takes no port (lookups ignore ports)"},
+		{"bob@[::1]:5060", ": a host takes no port (lookups ignore ports)"},
+		{"bob@h/x", " has no valid host (a host name, an IPv4 address or an [IPv6] address)"},
+		{"bob smith", " holds a space, a control or a non-ASCII byte (escape it as %XX)"},
+		{"b\xc3\xb6" "b", " holds a space, a control or a non-ASCII byte (escape it as %XX)"},
+		{"@h", " has no user part"},
+		{"a%zz", " is malformed (bad %-escape, empty host or control character)"},
+	};
+	struct ss_sip_key k;
+	const char *why;
+	char q[16];
+
+	(void)state;
+	for (size_t i = 0; i < RTE_DIM(good_uris); i++) {
+		why = ss_moved_uri_problem(good_uris[i], strlen(good_uris[i]));
+		if (why != NULL)
+			fail_msg("%s:%s", good_uris[i], why);
+	}
+	for (size_t i = 0; i < RTE_DIM(bad_uris); i++) {
+		why = ss_moved_uri_problem(bad_uris[i][0], strlen(bad_uris[i][0]));
+		if (why == NULL || strcmp(why, bad_uris[i][1]) != 0)
+			fail_msg("%s: %s", bad_uris[i][0], why != NULL ? why : "accepted");
+	}
+	assert_null(ss_moved_key_problem("bob@[2001:DB8::10]", 18, &k));
+	assert_null(ss_moved_key_problem("+1555", 5, &k));
+	assert_null(ss_moved_key_problem("a%20b@example.com.", 18, &k));
+	for (size_t i = 0; i < RTE_DIM(bad_keys); i++) {
+		why = ss_moved_key_problem(bad_keys[i][0], strlen(bad_keys[i][0]), &k);
+		if (why == NULL || strcmp(why, bad_keys[i][1]) != 0)
+			fail_msg("%s: %s", bad_keys[i][0], why != NULL ? why : "accepted");
+	}
+	/* quoting for messages: escaped, cut with a visible mark */
+	ss_moved_quote("a\"b\n", 4, q, sizeof(q));
+	assert_string_equal(q, "a\\x22b\\x0a");
+	ss_moved_quote("0123456789abcdef", 16, q, sizeof(q));
+	assert_string_equal(q, "0123456789ab...");
+	ss_moved_quote("0123456789a", 11, q, 12);
+	assert_string_equal(q, "01234567...");
+	ss_moved_quote("x", 1, q, 1);
+	assert_string_equal(q, "");
 }
 
 static void
@@ -240,6 +332,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_load_good),
 		cmocka_unit_test(test_load_errors),
+		cmocka_unit_test(test_checks),
 		cmocka_unit_test(test_missing_file),
 		cmocka_unit_test(test_add_replace_del),
 		cmocka_unit_test(test_lookup_order),

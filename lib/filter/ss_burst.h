@@ -23,6 +23,7 @@
 
 #include "ss_conf.h"
 #include "ss_filter.h"
+#include "ss_ratelimit.h"
 #include "ss_sip.h"
 #include "ss_stats.h"
 
@@ -49,6 +50,14 @@ struct ss_worker_ctx {
 	uint64_t tx_offloads;		/* enabled TX offloads of the outside port */
 	uint16_t sip_ports[SS_CONF_MAX_SIP_PORTS];	/* host order */
 	uint8_t n_sip_ports;
+	/*
+	 * This worker's rate limits (DESIGN §2), NULL for none (the
+	 * benchmark, tests of other rules): ss_worker_ctx_set_limits().
+	 * The worker writes the table; other threads read only its
+	 * published top list and statistics.
+	 */
+	struct ss_rl *rl;
+	bool limit_requests;		/* rl limits requests per source */
 
 	/*
 	 * Counters by port role (arrival port for rx and the verdicts, the
@@ -81,6 +90,13 @@ int ss_worker_ctx_init(struct ss_worker_ctx *w, const struct ss_filter *f,
 		struct ss_sip_scratch *s, const struct ss_conf *conf, uint64_t tx_offloads);
 
 /*
+ * Give w the rate limits rl (the worker's own, ss_rl_create()), or NULL
+ * for none; after ss_worker_ctx_init(), which clears them. w does not own
+ * rl. Control thread, before launch.
+ */
+void ss_worker_ctx_set_limits(struct ss_worker_ctx *w, struct ss_rl *rl);
+
+/*
  * Run the per-burst stage on pkts[0..n) received on port role `port`
  * (SS_PORT_OUTSIDE or SS_PORT_INSIDE), n <= SS_BURST_MAX. Answered frames
  * (turned around in place) go to out->back, passed frames, byte for byte
@@ -92,3 +108,11 @@ int ss_worker_ctx_init(struct ss_worker_ctx *w, const struct ss_filter *f,
  */
 void ss_filter_burst(struct ss_worker_ctx *w, unsigned int port, struct rte_mbuf **pkts,
 		uint16_t n, struct ss_burst_out *out);
+
+/*
+ * The same at time now (TSC ticks, the clock of the limits' hz): what
+ * ss_filter_burst() does with rte_rdtsc() read once for the burst. Tests
+ * and replays inject time here; rate limits are judged by it only.
+ */
+void ss_filter_burst_at(struct ss_worker_ctx *w, unsigned int port, struct rte_mbuf **pkts,
+		uint16_t n, struct ss_burst_out *out, uint64_t now);

@@ -97,6 +97,34 @@ uint32_t ss_moved_count(const struct ss_moved *t);
  */
 int ss_moved_load_file(struct ss_moved *t, const char *path, char *err, size_t errlen);
 
+/* The basic form every new URI has; ss_moved_uri_problem() says it when broken. */
+#define SS_MOVED_URI_FORM \
+	" is not a sip:, sips: or tel: URI of at most 255 bytes without spaces, < > or \""
+
+/*
+ * What is wrong with a new URI (NULL: nothing), as a phrase that follows
+ * `new URI "<uri>"`: the basic form (scheme, length, no byte that would
+ * end <...> in a header), then RFC 3261 §25.1 syntax for sip:/sips: (user
+ * characters and escapes, host name / IPv4 / [IPv6], port 1..65535,
+ * ;parameters, ?headers) and RFC 3966 §3 for tel: (digits and visual
+ * separators). ss_moved_add() refuses whatever this refuses. Any thread.
+ */
+const char *ss_moved_uri_problem(const char *uri, size_t len);
+
+/*
+ * Parse and check a key `user[@host]` into *key: NULL when fine, else a
+ * phrase that follows `key "<text>"`: printable ASCII only (%XX for the
+ * rest), a user, lengths, a host that is a host name, IPv4 or [IPv6]
+ * address and has no port. Any thread.
+ */
+const char *ss_moved_key_problem(const char *text, size_t len, struct ss_sip_key *key);
+
+/*
+ * s[0..len) for a message: bytes outside printable ASCII, '"' and '\' as
+ * \xNN, cut with "..." to fit out[0..cap). Any thread.
+ */
+void ss_moved_quote(const char *s, size_t len, char *out, size_t cap);
+
 /* Count the entry lines of a moved-table file (to size a table), or -errno. */
 int ss_moved_count_file(const char *path);
 
@@ -107,6 +135,22 @@ int ss_moved_count_file(const char *path);
  */
 int ss_moved_parse_line(char *line, struct ss_sip_key *key, const char **uri,
 		size_t *uri_len, bool *has_expires, uint32_t *expires, char *err, size_t errlen);
+
+/* --- Scanners (DESIGN §2) ---------------------------------------------- */
+
+/*
+ * Compile the User-Agent patterns of SIP scanners into hs, before any
+ * scratch is made from it: those of the file at path, one per line (`#`
+ * comments and blank lines skipped, surrounding blanks trimmed; matched
+ * caseless anywhere in the value, or at its start with a leading `^`), or
+ * the built-in list when path is NULL or "". Returns the number of
+ * patterns, or a negative errno with `file:line: problem` in err.
+ * Control thread.
+ */
+int ss_scanner_load(struct ss_sip_hs *hs, const char *path, char *err, size_t errlen);
+
+/* The built-in list: sets *patterns, returns its length. */
+unsigned int ss_scanner_defaults(const char *const **patterns);
 
 /* --- Verdicts ---------------------------------------------------------- */
 
@@ -135,6 +179,9 @@ enum ss_reason {
 	SS_REASON_NOT_MOVED,		/* pass: user not in the table */
 	SS_REASON_URI_UNUSABLE,		/* pass: no key (no user, scheme, too long) */
 	SS_REASON_SCAN_ERROR,		/* pass: Hyperscan failed */
+	SS_REASON_SCANNER,		/* drop: User-Agent of a SIP scanner */
+	SS_REASON_TRUNCATED,		/* pass: earns a reply, body shorter than Content-Length */
+	SS_REASON_BAD_SOURCE,		/* pass: earns a reply, source not a unicast address/port */
 	SS_REASON_COUNT
 };
 
@@ -149,6 +196,11 @@ struct ss_filter {
 	uint32_t min_expires;
 	uint32_t min_expires_subscribe;
 	uint32_t redirect_methods;	/* 1u << enum ss_sip_method */
+	/*
+	 * Drop requests whose User-Agent matches hs's agent database
+	 * (ss_sip_hs_set_agents()); without that database nothing matches.
+	 */
+	bool drop_scanners;
 	const struct ss_sip_hs *hs;
 	/*
 	 * The moved table, NULL when nothing has moved. Workers load it with

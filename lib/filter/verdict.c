@@ -4,10 +4,13 @@
 
 /*
  * The verdict for one SIP datagram, in DESIGN §2's order: not SIP → drop;
- * keep-alive, response → pass; the ACK for our own 302 → absorb; a
- * request that earns a 423 or a 302 → answer (unless the reply would
- * amplify or cannot be built: pass); anything else → pass.
- * Answer only when sure, drop only garbage, pass everything else.
+ * keep-alive, response → pass; a scanner's request → drop; the ACK for
+ * our own 302 → absorb; a request that earns a 423 or a 302 → answer
+ * (unless the reply would amplify, cannot be built, the body is shorter
+ * than Content-Length or the source cannot take a reply: pass); anything
+ * else → pass. Answer only when sure, drop only garbage, pass everything
+ * else. The rate limits, which need time and per-worker state, come after
+ * this, in the per-burst stage (burst.c).
  */
 
 #include <errno.h>
@@ -33,6 +36,9 @@ static const char *const reason_names[SS_REASON_COUNT] = {
 	[SS_REASON_NOT_MOVED] = "not_moved",
 	[SS_REASON_URI_UNUSABLE] = "uri_unusable",
 	[SS_REASON_SCAN_ERROR] = "scan_error",
+	[SS_REASON_SCANNER] = "scanner",
+	[SS_REASON_TRUNCATED] = "truncated",
+	[SS_REASON_BAD_SOURCE] = "bad_source",
 };
 
 const char *
@@ -52,6 +58,7 @@ ss_filter_init(struct ss_filter *f, const struct ss_conf *conf, const struct ss_
 	/* DESIGN §2: never redirect these, whatever the config says */
 	f->redirect_methods = conf->redirect_methods &
 		~((1u << SS_SIP_M_REGISTER) | (1u << SS_SIP_M_ACK) | (1u << SS_SIP_M_CANCEL));
+	f->drop_scanners = conf->drop_scanners;
 	f->hs = hs;
 }
 
@@ -142,6 +149,58 @@ request_rules(const struct ss_filter *f, struct ss_sip_scratch *scratch,
 	return r;
 }
 
+/*
+ * RFC 3261 §18.3: over UDP, a request whose body ends before the
+ * Content-Length says is an error the registrar answers with 400; a
+ * Content-Length that cannot be read, or two of them, make the request
+ * malformed. Neither is a request sipshield is sure to answer right.
+ */
+static enum ss_reason
+body_rule(const struct ss_sip_msg *sm, enum ss_reason r)
+{
+	uint32_t clen;
+
+	if (!sm->has_content_length)
+		return r;	/* §20.14: over UDP the body runs to the datagram's end */
+	if (sm->flags & SS_SIP_F_DUP_CLEN)
+		return SS_REASON_UNANSWERABLE;
+	switch (ss_sip_delta_seconds(ss_sip_ptr(sm, sm->content_length), sm->content_length.len,
+			&clen)) {
+	case SS_SIP_DELTA_OK:
+		return clen > ss_sip_body_len(sm) ? SS_REASON_TRUNCATED : r;
+	case SS_SIP_DELTA_LARGE:
+		return SS_REASON_TRUNCATED;
+	default:
+		return SS_REASON_UNANSWERABLE;
+	}
+}
+
+/*
+ * Can the packet's source take a reply? RFC 1122 §3.2.1.3 and RFC 1812
+ * §5.3.7: a source address that is "this network" (0/8), loopback
+ * (127/8), multicast (224/4) or reserved/broadcast (240/4) is not one a
+ * host may answer; for IPv6 the unspecified address, loopback, multicast
+ * (RFC 4291 §2.7: never a source) and IPv4-mapped addresses (RFC 4291
+ * §2.5.5.2: not on the wire). Port 0 is no destination (RFC 768). A
+ * spoofed source of this kind would turn a 423 into a broadcast or a
+ * multicast: the request passes instead, untouched, and is counted.
+ */
+static bool
+source_ok(const struct ss_sip_addr *src)
+{
+	static const uint8_t zero[16], mapped[12] = {[10] = 0xff, [11] = 0xff};
+	const uint8_t *a = src->addr;
+
+	if (src->port == 0)
+		return false;
+	if (src->family == 4)
+		return a[0] != 0 && a[0] != 127 && a[0] < 224;
+	if (a[0] == 0xff || memcmp(a, mapped, sizeof(mapped)) == 0)
+		return false;
+	/* :: and ::1 */
+	return memcmp(a, zero, 15) != 0 || a[15] > 1;
+}
+
 static void
 answer(const struct ss_filter *f, const struct ss_sip_msg *sm, const struct ss_sip_addr *src,
 		const struct ss_moved_entry *entry, char *out, size_t out_cap,
@@ -185,7 +244,7 @@ answer(const struct ss_filter *f, const struct ss_sip_msg *sm, const struct ss_s
  * the header fields only for the methods whose rules need them.
  */
 static bool
-header_section(struct ss_sip_msg *sm)
+header_section(const struct ss_filter *f, struct ss_sip_msg *sm)
 {
 	switch (sm->kind) {
 	case SS_SIP_KEEPALIVE:
@@ -195,7 +254,8 @@ header_section(struct ss_sip_msg *sm)
 	case SS_SIP_REQUEST:
 		if (NEEDS_HEADERS & (1u << sm->method))
 			return ss_sip_parse_headers(sm);
-		return ss_sip_find_end(sm);
+		/* the same pass finds the User-Agent, when scanners are dropped */
+		return f->drop_scanners ? ss_sip_find_end_ua(sm) : ss_sip_find_end(sm);
 	default:
 		return false;
 	}
@@ -213,7 +273,7 @@ ss_filter_process(const struct ss_filter *f, struct ss_sip_scratch *scratch,
 	res->code = 0;
 	res->kind = (uint8_t)ss_sip_parse_start(sm, msg, len);
 	res->method = sm->method;
-	if (!header_section(sm)) {
+	if (!header_section(f, sm)) {
 		res->kind = SS_SIP_NOT_SIP;
 		res->verdict = SS_VERDICT_DROP;
 		res->reason = SS_REASON_NOT_SIP;
@@ -229,6 +289,12 @@ ss_filter_process(const struct ss_filter *f, struct ss_sip_scratch *scratch,
 	default:
 		break;
 	}
+	/* DESIGN §2: after "a SIP response → pass", before the ACK absorb */
+	if (f->drop_scanners && ss_sip_is_scanner(sm, f->hs, scratch)) {
+		res->verdict = SS_VERDICT_DROP;
+		res->reason = SS_REASON_SCANNER;
+		return;
+	}
 	if (sm->method == SS_SIP_M_ACK) {
 		/* RFC 3261 §8.2.7: ACK is never answered; ours is absorbed */
 		if (ss_sip_tag_is_ours(sm, f->secret)) {
@@ -240,6 +306,16 @@ ss_filter_process(const struct ss_filter *f, struct ss_sip_scratch *scratch,
 		return;
 	}
 	res->reason = (uint8_t)request_rules(f, scratch, sm, &entry);
-	if (res->reason == SS_REASON_TOO_BRIEF || res->reason == SS_REASON_MOVED)
-		answer(f, sm, src, entry, out, out_cap, res);
+	if (res->reason != SS_REASON_TOO_BRIEF && res->reason != SS_REASON_MOVED)
+		return;
+	res->code = res->reason == SS_REASON_TOO_BRIEF ? 423 : 302;
+	/* both rules have read the header fields by now */
+	res->reason = (uint8_t)body_rule(sm, (enum ss_reason)res->reason);
+	if (res->reason != SS_REASON_TOO_BRIEF && res->reason != SS_REASON_MOVED)
+		return;
+	if (!source_ok(src)) {
+		res->reason = SS_REASON_BAD_SOURCE;
+		return;
+	}
+	answer(f, sm, src, entry, out, out_cap, res);
 }

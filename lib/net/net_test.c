@@ -697,6 +697,35 @@ test_multiseg(void **state)
 	mbuf_free(m);
 }
 
+/*
+ * A single segment whose packet length is not its data length, or whose
+ * data runs past its buffer: not read, passed as it came. The second
+ * would make ss_net_room() wrap around to a large room.
+ */
+static void
+test_inconsistent_mbuf(void **state)
+{
+	struct ss_net_view v;
+	struct frame f;
+	struct rte_mbuf *m;
+
+	(void)state;
+	frame_v4(&f);
+	m = mbuf_frame(&f, 0);
+	assert_int_equal(classify(m, &v), SS_NET_SIP_UDP);
+	m->pkt_len = m->data_len + 1;
+	assert_int_equal(classify(m, &v), SS_NET_BAD_LEN);
+	m->pkt_len = m->data_len - 1;
+	assert_int_equal(classify(m, &v), SS_NET_BAD_LEN);
+	m->pkt_len = m->data_len;
+	m->buf_len = (uint16_t)(m->data_off + m->data_len - 1);
+	assert_int_equal(classify(m, &v), SS_NET_BAD_LEN);
+	m->buf_len = (uint16_t)(m->data_off + m->data_len);
+	assert_int_equal(classify(m, &v), SS_NET_SIP_UDP);
+	assert_int_equal(ss_net_room(m, &v), v.payload_len);
+	mbuf_free(m);
+}
+
 /* Every prefix of a well-formed frame: no read past it, and the right class. */
 static void
 truncate_all(const struct frame *f, enum ss_net_class (*expect)(uint16_t len, uint16_t full))
@@ -1471,6 +1500,7 @@ main(void)
 		cmocka_unit_test(test_tcp),
 		cmocka_unit_test(test_other),
 		cmocka_unit_test(test_multiseg),
+		cmocka_unit_test(test_inconsistent_mbuf),
 		cmocka_unit_test(test_truncated),
 		cmocka_unit_test(test_bad_lengths),
 		cmocka_unit_test(test_ihl_below_5),

@@ -223,6 +223,13 @@ ss_net_classify(const struct rte_mbuf *m, const uint16_t *sip_ports, unsigned in
 
 	p = rte_pktmbuf_mtod(m, const uint8_t *);
 	len = rte_pktmbuf_data_len(m);
+	/*
+	 * An mbuf whose lengths disagree (a driver's bug) is not read: one
+	 * segment holds the whole packet, and its data lies in its buffer.
+	 * ss_net_room() and ss_net_answer() rely on both.
+	 */
+	if (rte_pktmbuf_pkt_len(m) != len || (uint32_t)m->data_off + len > m->buf_len)
+		return SS_NET_BAD_LEN;
 
 	if (len < sizeof(*eth))
 		return SS_NET_BAD_LEN;

@@ -39,7 +39,7 @@ enum ss_net_class {
 	SS_NET_FRAGMENT,	/* IPv4 MF or offset != 0, IPv6 Fragment header: unfiltered */
 	SS_NET_IPV6_EXT,	/* IPv6 next header is an extension header: unfiltered */
 	SS_NET_VLAN_STACKED,	/* more than one 802.1Q/802.1ad tag: unfiltered */
-	SS_NET_BAD_LEN,		/* truncated, or lengths inconsistent: passed untouched */
+	SS_NET_BAD_LEN,		/* truncated, lengths inconsistent (frame or mbuf): passed untouched */
 	SS_NET_MULTISEG,	/* more than one segment: passed untouched */
 	SS_NET_CLASS_COUNT
 };

@@ -150,17 +150,52 @@ on_agent(unsigned int id, unsigned long long from, unsigned long long to, unsign
 	return 1;	/* one match decides: stop the scan */
 }
 
+/* Up to 8 bytes of p as a number (the unaligned load compilers emit for memcpy). */
+static inline uint64_t
+load8(const char *p, size_t n)
+{
+	uint64_t v = 0;
+
+	memcpy(&v, p, n < 8 ? n : 8);
+	return v;
+}
+
+/* The cache slot of a value: its length and its first and last 8 bytes, mixed. */
+static inline unsigned int
+agent_slot_of(const char *ua, size_t len)
+{
+	uint64_t h = load8(ua, len) * 0x9e3779b97f4a7c15ULL;
+
+	h ^= load8(ua + (len > 8 ? len - 8 : 0), len) * 0xc2b2ae3d27d4eb4fULL;
+	h ^= len;
+	return (unsigned int)(h >> 58) & (AGENT_CACHE_SLOTS - 1);
+}
+
 bool
 ss_sip_is_scanner(const struct ss_sip_msg *msg, const struct ss_sip_hs *hs,
 		struct ss_sip_scratch *scratch)
 {
+	const char *ua = ss_sip_ptr(msg, msg->user_agent);
+	size_t len = msg->user_agent.len;
+	struct agent_slot *slot = NULL;
 	bool hit = false;
 	hs_error_t rc;
 
-	if (!msg->has_user_agent || msg->user_agent.len == 0 || hs->agents == NULL)
+	if (!msg->has_user_agent || len == 0 || hs->agents == NULL)
 		return false;
-	rc = hs_scan(hs->agents, ss_sip_ptr(msg, msg->user_agent), msg->user_agent.len, 0,
-			scratch->s, on_agent, &hit);
+	if (len <= AGENT_CACHE_LEN) {
+		slot = &scratch->agents[agent_slot_of(ua, len)];
+		if (slot->len == len && memcmp(slot->ua, ua, len) == 0)
+			return slot->scanner;
+	}
+	rc = hs_scan(hs->agents, ua, (unsigned int)len, 0, scratch->s, on_agent, &hit);
 	/* HS_SCAN_TERMINATED is the callback's stop; any other error is no verdict */
-	return (rc == HS_SUCCESS || rc == HS_SCAN_TERMINATED) && hit;
+	if (rc != HS_SUCCESS && rc != HS_SCAN_TERMINATED)
+		return false;
+	if (slot != NULL) {
+		slot->len = (uint8_t)len;
+		slot->scanner = hit;
+		memcpy(slot->ua, ua, len);
+	}
+	return hit;
 }

@@ -444,20 +444,25 @@ ss_sip_find_end(struct ss_sip_msg *msg)
 
 /*
  * Does the header line at off name User-Agent (RFC 3261 §20.41; it has
- * no compact form)? Its name, optional SP/HT, then the colon.
+ * no compact form)? Its name, optional SP/HT, then the colon. The name is
+ * compared eight bytes at a time, folded to lower case by OR 0x20, which
+ * maps no other byte of "user-agent" onto itself ('-' is 0x2d already).
  */
 static bool
 is_user_agent_line(const char *b, uint32_t len, uint32_t off)
 {
 	static const char name[] = "user-agent";
 	const uint32_t n = sizeof(name) - 1;
+	uint64_t head, want;
 	uint32_t i;
 
 	if (len - off <= n)
 		return false;
-	for (i = 0; i < n; i++)
-		if (lex_lower(b[off + i]) != name[i])
-			return false;
+	memcpy(&head, b + off, 8);
+	memcpy(&want, name, 8);
+	if ((head | 0x2020202020202020ULL) != want ||
+			lex_lower(b[off + 8]) != 'n' || lex_lower(b[off + 9]) != 't')
+		return false;
 	for (i = off + n; i < len && lex_is_ws(b[i]); i++)
 		;
 	return i < len && b[i] == ':';
@@ -472,11 +477,16 @@ user_agent_value(struct ss_sip_msg *msg, uint32_t off)
 	const char *v = memchr(b + off, ':', (size_t)(end - (b + off)));
 	const char *eol;
 
-	/* is_user_agent_line() saw the colon on this line; SP/HT only, not CRLF */
+	/* is_user_agent_line() saw the colon on this line */
+	if (v == NULL || v >= end)
+		return;
+	/* SP/HT only, not CRLF: an empty value stays empty */
 	for (v++; v < end && lex_is_ws(*v); v++)
 		;
-	for (eol = v; eol < end && *eol != '\r' && *eol != '\n'; eol++)
-		;
+	/* the line ends before the header section does, which ends in a LF */
+	eol = v < end ? memchr(v, '\n', (size_t)(end - v)) : NULL;
+	if (eol == NULL)
+		eol = end;
 	msg->user_agent.off = (uint16_t)(v - b);
 	msg->user_agent.len = (uint16_t)(lex_trim_lws_end(v, eol) - v);
 	msg->has_user_agent = 1;

@@ -13,6 +13,7 @@
 #include "ss_test_util.h"
 
 #define PARSE(msg, lit) ss_sip_parse((msg), (lit), sizeof(lit) - 1)
+#define START(msg, lit) ss_sip_parse_start((msg), (lit), sizeof(lit) - 1)
 
 static void
 assert_span(const struct ss_sip_msg *msg, struct ss_sip_span s, const char *want)
@@ -375,6 +376,115 @@ test_find_end(void **state)
 	assert_end_agrees("INVITE sip:a@b SIP/2.0\n\n", 25);
 }
 
+/*
+ * ss_sip_find_end_ua() finds the same end as the header walk and the same
+ * User-Agent, unfolded values being the only ones it reads.
+ */
+static void
+assert_ua_agrees(const char *buf, size_t len)
+{
+	struct ss_sip_msg walk, fast;
+	enum ss_sip_kind k = ss_sip_parse(&walk, buf, len);
+
+	ss_sip_parse_start(&fast, buf, len);
+	if (k != SS_SIP_REQUEST) {
+		if (fast.kind == SS_SIP_REQUEST)
+			assert_false(ss_sip_find_end_ua(&fast));
+		return;
+	}
+	assert_true(ss_sip_find_end_ua(&fast));
+	assert_int_equal(fast.hdr_end, walk.hdr_end);
+	assert_int_equal(fast.has_user_agent, walk.has_user_agent);
+	if (walk.has_user_agent) {
+		assert_int_equal(fast.user_agent.off, walk.user_agent.off);
+		assert_int_equal(fast.user_agent.len, walk.user_agent.len);
+	}
+}
+
+static void
+test_user_agent(void **state)
+{
+	static const char *const lines[] = {
+		"User-Agent: friendly-scanner\r\n",
+		"user-agent:sipcli/v1.8\r\n",
+		"USER-AGENT \t:  Zoiper rv2.10  \r\n",
+		"User-Agent:\r\n",
+		"User-Agent: \r\n",
+		"User-Agentx: no\r\n",
+		"X-User-Agent: no\r\n",
+		"Unsupported: foo\r\nUser-Agent: second\r\n",
+		"User-Agent no colon\r\n",
+		"u: 1\r\nUser-Agent: after compact u\r\n",
+		"User-Agent: lf only\n",
+	};
+	static const char pad[] = "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+		"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx";
+	struct ss_sip_msg m;
+	char buf[512];
+
+	(void)state;
+	/* every line kind, at every offset around two block boundaries, every cut */
+	for (size_t l = 0; l < sizeof(lines) / sizeof(lines[0]); l++) {
+		for (int p = 0; p < 140; p++) {
+			int n = snprintf(buf, sizeof(buf),
+					"UPDATE sip:a@b SIP/2.0\r\nX: %.*s\r\n%sCSeq: 1 UPDATE\r\n"
+					"\r\nUser-Agent: in the body\r\n",
+					p, pad, lines[l]);
+
+			for (int cut = 0; cut <= n; cut++)
+				assert_ua_agrees(buf, (size_t)cut);
+		}
+		/* as the first header line, and as the last */
+		snprintf(buf, sizeof(buf), "OPTIONS sip:a@b SIP/2.0\r\n%s\r\n", lines[l]);
+		assert_ua_agrees(buf, strlen(buf));
+	}
+
+	START(&m, "OPTIONS sip:a SIP/2.0\r\nUser-Agent:  Friendly-Scanner \r\n\r\n");
+	assert_true(ss_sip_find_end_ua(&m));
+	assert_true(m.has_user_agent);
+	assert_span(&m, m.user_agent, "Friendly-Scanner");
+	/* an empty value stays empty: the next line is not read as the value */
+	START(&m, "OPTIONS sip:a SIP/2.0\r\nUser-Agent:\r\nTo: x\r\n\r\n");
+	assert_true(ss_sip_find_end_ua(&m));
+	assert_true(m.has_user_agent);
+	assert_int_equal(m.user_agent.len, 0);
+	/* only the header section counts, and only requests */
+	START(&m, "OPTIONS sip:a SIP/2.0\r\nTo: x\r\n\r\nUser-Agent: body\r\n");
+	assert_true(ss_sip_find_end_ua(&m));
+	assert_false(m.has_user_agent);
+	START(&m, "SIP/2.0 200 OK\r\nUser-Agent: x\r\n\r\n");
+	assert_true(ss_sip_find_end_ua(&m));
+	assert_false(m.has_user_agent);
+	/* no end: not SIP */
+	START(&m, "OPTIONS sip:a SIP/2.0\r\nUser-Agent: x\r\n");
+	assert_false(ss_sip_find_end_ua(&m));
+	assert_int_equal(m.kind, SS_SIP_NOT_SIP);
+}
+
+static void
+test_content_length(void **state)
+{
+	struct ss_sip_msg m;
+
+	(void)state;
+	assert_int_equal(PARSE(&m, "INVITE sip:a@b SIP/2.0\r\nContent-Length: 4\r\n\r\nbody"),
+			SS_SIP_REQUEST);
+	assert_true(m.has_content_length);
+	assert_span(&m, m.content_length, "4");
+	assert_int_equal(ss_sip_body_len(&m), 4);
+	assert_int_equal(m.flags, 0);
+	assert_int_equal(PARSE(&m, "INVITE sip:a@b SIP/2.0\r\nl:  17 \r\n\r\n"), SS_SIP_REQUEST);
+	assert_span(&m, m.content_length, "17");
+	assert_int_equal(ss_sip_body_len(&m), 0);
+	assert_int_equal(PARSE(&m, "INVITE sip:a@b SIP/2.0\r\nl: 1\r\ncontent-LENGTH: 1\r\n\r\nx"),
+			SS_SIP_REQUEST);
+	assert_span(&m, m.content_length, "1");
+	assert_int_equal(m.flags, SS_SIP_F_DUP_CLEN);
+	assert_int_equal(PARSE(&m, "INVITE sip:a@b SIP/2.0\r\nX-Content-Length: 1\r\n\r\n"),
+			SS_SIP_REQUEST);
+	assert_false(m.has_content_length);
+}
+
 int
 main(void)
 {
@@ -391,6 +501,8 @@ main(void)
 		cmocka_unit_test(test_method_names),
 		cmocka_unit_test(test_torture_corpus),
 		cmocka_unit_test(test_find_end),
+		cmocka_unit_test(test_user_agent),
+		cmocka_unit_test(test_content_length),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

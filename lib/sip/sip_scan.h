@@ -175,7 +175,7 @@ typedef bool (*scan_line_pred)(const char *base, uint32_t len, uint32_t off);
  * one more mask per block, and pred runs only on such lines. Constant
  * pred: the compiler inlines both variants.
  */
-static inline uint32_t
+static inline __attribute__((always_inline)) uint32_t
 scan_blank_line_u(const char *base, uint32_t len, uint32_t from, scan_line_pred pred,
 		uint32_t *u_line)
 {

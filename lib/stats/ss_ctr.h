@@ -63,6 +63,8 @@ enum ss_ctr {
 	SS_CTR_PASSED_NOT_MOVED,	/* user not in the moved table */
 	SS_CTR_PASSED_URI_UNUSABLE,	/* Request-URI gives no key */
 	SS_CTR_PASSED_SCAN_ERROR,	/* Hyperscan failed: the registrar decides */
+	SS_CTR_PASSED_TRUNCATED,	/* earned a reply, body shorter than Content-Length */
+	SS_CTR_PASSED_BAD_SOURCE,	/* earned a reply, source no unicast address/port */
 
 	/* SIP requests seen on the outside port, in enum ss_sip_method order */
 	SS_CTR_REQ_OTHER,
@@ -87,7 +89,7 @@ enum ss_ctr {
 	SS_CTR_DROP_FIRST = SS_CTR_DROPPED_NOT_SIP,
 	SS_CTR_DROP_LAST = SS_CTR_DROPPED_REPLY_LIMIT,
 	SS_CTR_PASS_FIRST = SS_CTR_PASSED_FROM_INSIDE,
-	SS_CTR_PASS_LAST = SS_CTR_PASSED_SCAN_ERROR,
+	SS_CTR_PASS_LAST = SS_CTR_PASSED_BAD_SOURCE,
 	SS_CTR_REQ_FIRST = SS_CTR_REQ_OTHER,
 	SS_CTR_REQ_LAST = SS_CTR_REQ_REFER,
 };

@@ -47,10 +47,13 @@
 #include "ss_sip.h"
 #include "ss_test_util.h"
 
-/* What the filter does with one message. */
+/*
+ * What the filter does with one message. The reason goes by its name, the
+ * word `sipshield-cli check` and the counters show.
+ */
 struct outcome {
 	uint8_t verdict;	/* enum ss_verdict */
-	uint8_t reason;		/* enum ss_reason */
+	const char *reason;	/* ss_reason_name() */
 	uint16_t code;		/* 302 or 423 when answered */
 };
 
@@ -62,9 +65,9 @@ struct corpus_case {
 	const char *bug;
 };
 
-#define PASS(r)		{SS_VERDICT_PASS, SS_REASON_ ## r, 0}
-#define DROP(r)		{SS_VERDICT_DROP, SS_REASON_ ## r, 0}
-#define MOVED_302	{SS_VERDICT_ANSWER, SS_REASON_MOVED, 302}
+#define PASS(r)		{SS_VERDICT_PASS, r, 0}
+#define DROP(r)		{SS_VERDICT_DROP, r, 0}
+#define MOVED_302	{SS_VERDICT_ANSWER, "moved", 302}
 
 /* RFC 4475 messages come from an IPv4 client, RFC 5118 ones from IPv6. */
 static const struct ss_sip_addr v4 = {.family = 4, .addr = {192, 0, 2, 1}, .port = 5060};
@@ -80,141 +83,141 @@ static const struct ss_sip_addr v6_via = {.family = 6,
 
 static const struct corpus_case cases[] = {
 	/* --- RFC 4475 §3.1.1: valid messages --- */
-	/* §3.1.1.1: moved user, but To carries a tag: in-dialog requests are never redirected (RFC 3261 §12.2) */
-	{"rfc4475/wsinv.dat", &v4, PASS(IN_DIALOG)},
-	/* §3.1.1.2: an unknown method earns neither a 423 nor a 302; the registrar answers it (RFC 3261 §8.2.1) */
-	{"rfc4475/intmeth.dat", &v4, PASS(NO_RULE)},
-	/* §3.1.1.3: the user sips%3Auser%40example.com unescapes to the moved key (RFC 3261 §19.1.4) */
+	/* §3.1.1.1: moved, but To has a tag: in dialog, never redirected (RFC 3261 §12.2) */
+	{"rfc4475/wsinv.dat", &v4, PASS("in_dialog")},
+	/* §3.1.1.2: unknown method: no 423, no 302; the registrar answers it */
+	{"rfc4475/intmeth.dat", &v4, PASS("no_rule")},
+	/* §3.1.1.3: user sips%3Auser%40example.com unescapes to a moved key (RFC 3261 §19.1.4) */
 	{"rfc4475/esc01.dat", &v4, MOVED_302},
-	/* §3.1.1.4: REGISTER whose Contacts have no expires and no Expires header: nothing to check (RFC 3261 §10.3 step 7) */
-	{"rfc4475/escnull.dat", &v4, PASS(NO_EXPIRY)},
-	/* §3.1.1.5: RE%47IST%45R is an unknown method, not REGISTER: methods are never unescaped */
-	{"rfc4475/esc02.dat", &v4, PASS(NO_RULE)},
+	/* §3.1.1.4: no Contact expires, no Expires: nothing to check (RFC 3261 §10.3 step 7) */
+	{"rfc4475/escnull.dat", &v4, PASS("no_expiry")},
+	/* §3.1.1.5: RE%47IST%45R is an unknown method: methods are never unescaped */
+	{"rfc4475/esc02.dat", &v4, PASS("no_rule")},
 	/* §3.1.1.6: OPTIONS is not in redirect_methods */
-	{"rfc4475/lwsdisp.dat", &v4, PASS(NO_RULE)},
-	/* §3.1.1.7: moved user, but a 302 must copy all 34 Vias (RFC 3261 §8.2.6.2) and sipshield keeps 32: pass, never a cut reply */
-	{"rfc4475/longreq.dat", &v4, PASS(UNANSWERABLE)},
-	/* §3.1.1.8: REGISTER without expiry; the INVITE to moved joe lies past Content-Length and is discarded (RFC 3261 §18.3) */
-	{"rfc4475/dblreq.dat", &v4, PASS(NO_EXPIRY)},
+	{"rfc4475/lwsdisp.dat", &v4, PASS("no_rule")},
+	/* §3.1.1.7: moved, but 34 Vias to copy (RFC 3261 §8.2.6.2) and 32 kept: no cut reply */
+	{"rfc4475/longreq.dat", &v4, PASS("unanswerable")},
+	/* §3.1.1.8: no expiry; the INVITE to moved joe is past Content-Length (RFC 3261 §18.3) */
+	{"rfc4475/dblreq.dat", &v4, PASS("no_expiry")},
 	/* §3.1.1.9: OPTIONS is not in redirect_methods */
-	{"rfc4475/semiuri.dat", &v4, PASS(NO_RULE)},
+	{"rfc4475/semiuri.dat", &v4, PASS("no_rule")},
 	/* §3.1.1.10: OPTIONS is not in redirect_methods */
-	{"rfc4475/transports.dat", &v4, PASS(NO_RULE)},
-	/* §3.1.1.11: MESSAGE is not in redirect_methods; its binary body is never read as headers */
-	{"rfc4475/mpart01.dat", &v4, PASS(NO_RULE)},
+	{"rfc4475/transports.dat", &v4, PASS("no_rule")},
+	/* §3.1.1.11: MESSAGE is not in redirect_methods; the binary body is no header */
+	{"rfc4475/mpart01.dat", &v4, PASS("no_rule")},
 	/* §3.1.1.12: a response passes (DESIGN §2) */
-	{"rfc4475/unreason.dat", &v4, PASS(RESPONSE)},
-	/* §3.1.1.13: an empty reason phrase is still a Status-Line (RFC 3261 §7.2): a response, passes */
-	{"rfc4475/noreason.dat", &v4, PASS(RESPONSE)},
+	{"rfc4475/unreason.dat", &v4, PASS("response")},
+	/* §3.1.1.13: an empty reason phrase is still a Status-Line (RFC 3261 §7.2) */
+	{"rfc4475/noreason.dat", &v4, PASS("response")},
 
 	/* --- RFC 4475 §3.1.2: invalid messages --- */
-	/* §3.1.2.1: moved user, but the top Via "SIP/2.0/UDP 192.0.2.15;;,;,," cannot be copied: the registrar's 400 */
-	{"rfc4475/badinv01.dat", &v4, PASS(UNANSWERABLE)},
-	/* §3.1.2.2: Content-Length 9999 with 154 octets of body in the datagram: an error that SHOULD get 400 (RFC 3261 §18.3), not a 302 */
-	{"rfc4475/clerr.dat", &v4, PASS(UNANSWERABLE), MOVED_302, CL_BUG},
-	/* §3.1.2.3: Content-Length -999 is no 1*DIGIT (RFC 3261 §20.14); RFC 4475 wants an error response, not a 302 */
-	{"rfc4475/ncl.dat", &v4, PASS(UNANSWERABLE), MOVED_302,
+	/* §3.1.2.1: moved, but Via "SIP/2.0/UDP 192.0.2.15;;,;,," cannot be copied */
+	{"rfc4475/badinv01.dat", &v4, PASS("unanswerable")},
+	/* §3.1.2.2: Content-Length 9999, 154 octets: an error, SHOULD 400 (RFC 3261 §18.3) */
+	{"rfc4475/clerr.dat", &v4, PASS("truncated"), MOVED_302, CL_BUG},
+	/* §3.1.2.3: Content-Length -999 is no 1*DIGIT (RFC 3261 §20.14): an error, not a 302 */
+	{"rfc4475/ncl.dat", &v4, PASS("unanswerable"), MOVED_302,
 		"RFC 3261 §20.14 and RFC 4475 §3.1.2.3: a negative Content-Length makes the "
 		"request invalid (error response expected); answering 302 is not \"answer only "
 		"when sure\" (DESIGN §2)"},
-	/* §3.1.2.4: Contact expires 280297596632815 is above 2^32-1, not brief (RFC 4475: treat as 3600); the CSeq is the registrar's 400 */
-	{"rfc4475/scalar02.dat", &v4, PASS(EXPIRES_OK)},
+	/* §3.1.2.4: Contact expires above 2^32-1 is no brief one (RFC 4475: take 3600) */
+	{"rfc4475/scalar02.dat", &v4, PASS("expires_ok")},
 	/* §3.1.2.5: a response passes (DESIGN §2) */
-	{"rfc4475/scalarlg.dat", &v4, PASS(RESPONSE)},
-	/* §3.1.2.6: the To display name never closes its quote, and a reply must copy To (RFC 3261 §8.2.6.2) */
-	{"rfc4475/quotbal.dat", &v4, PASS(UNANSWERABLE)},
-	/* §3.1.2.7: <sip:...> as Request-URI is no SIP-URI: no key; the registrar rejects it */
-	{"rfc4475/ltgtruri.dat", &v4, PASS(URI_UNUSABLE)},
-	/* §3.1.2.8: LWS inside the Request-URI leaves no key to look up (its To carries a tag too): the registrar's 400 */
-	{"rfc4475/lwsruri.dat", &v4, PASS(URI_UNUSABLE)},
-	/* §3.1.2.9: extra SP between request-line elements; RFC 4475 lets a liberal element ignore them: moved user, 302 */
+	{"rfc4475/scalarlg.dat", &v4, PASS("response")},
+	/* §3.1.2.6: the To display name never closes its quote; a reply must copy To */
+	{"rfc4475/quotbal.dat", &v4, PASS("unanswerable")},
+	/* §3.1.2.7: <sip:...> as Request-URI is no SIP-URI: no key to look up */
+	{"rfc4475/ltgtruri.dat", &v4, PASS("uri_unusable")},
+	/* §3.1.2.8: LWS inside the Request-URI leaves no key (its To has a tag too) */
+	{"rfc4475/lwsruri.dat", &v4, PASS("uri_unusable")},
+	/* §3.1.2.9: RFC 4475 lets an element ignore extra SP in the request line: 302 */
 	{"rfc4475/lwsstart.dat", &v4, MOVED_302},
 	/* §3.1.2.10: OPTIONS is not in redirect_methods */
-	{"rfc4475/trws.dat", &v4, PASS(NO_RULE)},
-	/* §3.1.2.11: RFC 4475 lets an element ignore escaped headers in the Request-URI; user@example.com has moved: 302 */
+	{"rfc4475/trws.dat", &v4, PASS("no_rule")},
+	/* §3.1.2.11: RFC 4475 lets an element ignore escaped headers in the R-URI: 302 */
 	{"rfc4475/escruri.dat", &v4, MOVED_302},
-	/* §3.1.2.12: a non-GMT Date is needed by no rule (DESIGN §2): moved user, 302 */
+	/* §3.1.2.12: no rule needs Date (DESIGN §2: odd fields not needed): 302 */
 	{"rfc4475/baddate.dat", &v4, MOVED_302},
-	/* §3.1.2.13: REGISTER whose only Contact has no expires and no Expires header: nothing to check */
-	{"rfc4475/regbadct.dat", &v4, PASS(NO_EXPIRY)},
+	/* §3.1.2.13: the only Contact has no expires, and there is no Expires */
+	{"rfc4475/regbadct.dat", &v4, PASS("no_expiry")},
 	/* §3.1.2.14: OPTIONS is not in redirect_methods */
-	{"rfc4475/badaspec.dat", &v4, PASS(NO_RULE)},
-	/* §3.1.2.15 as archived: no empty line ends the header section, so it is not SIP (DESIGN §2): drop */
-	{"rfc4475/baddn.dat", &v4, DROP(NOT_SIP)},
-	/* §3.1.2.15 with its empty line: moved t.watson, but OPTIONS is not in redirect_methods */
-	{"rfc4475/extra/baddn-terminated.dat", &v4, PASS(NO_RULE)},
-	/* §3.1.2.16: SIP/7.0 earns the registrar's 505 (RFC 3261 §21.5.6), not ours; OPTIONS is not redirected anyway */
-	{"rfc4475/badvers.dat", &v4, PASS(NO_RULE)},
-	/* §3.1.2.17: OPTIONS (CSeq says INVITE) is not in redirect_methods; the registrar's 400 */
-	{"rfc4475/mismatch01.dat", &v4, PASS(NO_RULE)},
-	/* §3.1.2.18: NEWMETHOD earns no rule; the registrar's 501 or 400 */
-	{"rfc4475/mismatch02.dat", &v4, PASS(NO_RULE)},
-	/* §3.1.2.19: 4294967301 is no 3DIGIT Status-Code, so no status line: not SIP, drop (RFC 4475: receivers drop it) */
-	{"rfc4475/bigcode.dat", &v4, DROP(NOT_SIP)},
+	{"rfc4475/badaspec.dat", &v4, PASS("no_rule")},
+	/* §3.1.2.15 as archived: the header section never ends: not SIP (DESIGN §2) */
+	{"rfc4475/baddn.dat", &v4, DROP("not_sip")},
+	/* §3.1.2.15 with its empty line: moved t.watson, but OPTIONS is not redirected */
+	{"rfc4475/extra/baddn-terminated.dat", &v4, PASS("no_rule")},
+	/* §3.1.2.16: SIP/7.0 earns the registrar's 505 (RFC 3261 §21.5.6), not ours */
+	{"rfc4475/badvers.dat", &v4, PASS("no_rule")},
+	/* §3.1.2.17: OPTIONS is not in redirect_methods (CSeq says INVITE: their 400) */
+	{"rfc4475/mismatch01.dat", &v4, PASS("no_rule")},
+	/* §3.1.2.18: NEWMETHOD earns no rule: the registrar's 501 or 400 */
+	{"rfc4475/mismatch02.dat", &v4, PASS("no_rule")},
+	/* §3.1.2.19: 4294967301 is no 3DIGIT code: no status line, not SIP: drop */
+	{"rfc4475/bigcode.dat", &v4, DROP("not_sip")},
 
 	/* --- RFC 4475 §3.2-3.4: transaction and application semantics, 2543 --- */
 	/* §3.2.1: OPTIONS is not in redirect_methods */
-	{"rfc4475/badbranch.dat", &v4, PASS(NO_RULE)},
-	/* §3.3.1: moved user, but no From, To or Call-ID to copy (RFC 3261 §8.1.1): the registrar's 400 */
-	{"rfc4475/insuf.dat", &v4, PASS(UNANSWERABLE)},
+	{"rfc4475/badbranch.dat", &v4, PASS("no_rule")},
+	/* §3.3.1: moved, but no From, To or Call-ID to copy (RFC 3261 §8.1.1) */
+	{"rfc4475/insuf.dat", &v4, PASS("unanswerable")},
 	/* §3.3.2: OPTIONS is not in redirect_methods (the registrar's 416) */
-	{"rfc4475/unkscm.dat", &v4, PASS(NO_RULE)},
+	{"rfc4475/unkscm.dat", &v4, PASS("no_rule")},
 	/* §3.3.3: OPTIONS is not in redirect_methods */
-	{"rfc4475/novelsc.dat", &v4, PASS(NO_RULE)},
+	{"rfc4475/novelsc.dat", &v4, PASS("no_rule")},
 	/* §3.3.4: REGISTER with no expiry to check */
-	{"rfc4475/unksm2.dat", &v4, PASS(NO_EXPIRY)},
-	/* §3.3.5: OPTIONS is not in redirect_methods (Require is the registrar's 420) */
-	{"rfc4475/bext01.dat", &v4, PASS(NO_RULE)},
-	/* §3.3.6: moved user; the body's unknown type does not matter to a 302, which has no body */
+	{"rfc4475/unksm2.dat", &v4, PASS("no_expiry")},
+	/* §3.3.5: OPTIONS is not in redirect_methods (Require: the registrar's 420) */
+	{"rfc4475/bext01.dat", &v4, PASS("no_rule")},
+	/* §3.3.6: moved; an unknown body type does not matter to a 302 without body */
 	{"rfc4475/invut.dat", &v4, MOVED_302},
-	/* §3.3.7: REGISTER without Contact is a binding query (RFC 3261 §10.2.3): pass */
-	{"rfc4475/regaut01.dat", &v4, PASS(NO_EXPIRY)},
-	/* §3.3.8: moved user@company.com, but two To/From/Call-ID/CSeq: no single value to copy */
-	{"rfc4475/multi01.dat", &v4, PASS(UNANSWERABLE)},
-	/* §3.3.9: OPTIONS is not in redirect_methods (the registrar's 400) */
-	{"rfc4475/mcl01.dat", &v4, PASS(NO_RULE)},
+	/* §3.3.7: a REGISTER without Contact is a binding query (RFC 3261 §10.2.3) */
+	{"rfc4475/regaut01.dat", &v4, PASS("no_expiry")},
+	/* §3.3.8: moved, but two To, From, Call-ID, CSeq: none single to copy */
+	{"rfc4475/multi01.dat", &v4, PASS("unanswerable")},
+	/* §3.3.9: OPTIONS is not in redirect_methods (two Content-Length: their 400) */
+	{"rfc4475/mcl01.dat", &v4, PASS("no_rule")},
 	/* §3.3.10: a response passes (DESIGN §2) */
-	{"rfc4475/bcast.dat", &v4, PASS(RESPONSE)},
+	{"rfc4475/bcast.dat", &v4, PASS("response")},
 	/* §3.3.11: OPTIONS is not in redirect_methods */
-	{"rfc4475/zeromf.dat", &v4, PASS(NO_RULE)},
+	{"rfc4475/zeromf.dat", &v4, PASS("no_rule")},
 	/* §3.3.12: ;unknownparam is a contact-param, but no expires anywhere */
-	{"rfc4475/cparam01.dat", &v4, PASS(NO_EXPIRY)},
-	/* §3.3.13: the parameter inside < > belongs to the URI; no expires anywhere */
-	{"rfc4475/cparam02.dat", &v4, PASS(NO_EXPIRY)},
-	/* §3.3.14: compact m Contact with an escaped Route in its URI; no expires anywhere */
-	{"rfc4475/regescrt.dat", &v4, PASS(NO_EXPIRY)},
-	/* §3.3.15: moved user; Accept concerns bodies, and a 302 has none */
+	{"rfc4475/cparam01.dat", &v4, PASS("no_expiry")},
+	/* §3.3.13: the parameter inside < > is the URI's; no expires anywhere */
+	{"rfc4475/cparam02.dat", &v4, PASS("no_expiry")},
+	/* §3.3.14: compact m Contact with an escaped Route in its URI; no expires */
+	{"rfc4475/regescrt.dat", &v4, PASS("no_expiry")},
+	/* §3.3.15: moved; Accept concerns bodies, and a 302 has none */
 	{"rfc4475/sdp01.dat", &v4, MOVED_302},
-	/* §3.4.1: RFC 2543-style INVITE to moved UserB; a From without tag is copied as it is (RFC 3261 §8.2.6.2) */
+	/* §3.4.1: RFC 2543 INVITE to moved UserB; a From without tag is copied as is */
 	{"rfc4475/inv2543.dat", &v4, MOVED_302},
-	/* archive only (not one of the 49): no SIP-Version on the request line, so not SIP: drop */
-	{"rfc4475/extra/test.dat", &v4, DROP(NOT_SIP)},
+	/* archive only (not one of the 49): no SIP-Version on the request line: drop */
+	{"rfc4475/extra/test.dat", &v4, DROP("not_sip")},
 
 	/* --- RFC 5118 (wire form, CRLF) --- */
 	/* §4.1: REGISTER with no expiry to check */
-	{"rfc5118/wire/ipv6-good", &v6, PASS(NO_EXPIRY)},
-	/* §4.2: the unbracketed IPv6 Request-URI is the registrar's 400; no expiry to check */
-	{"rfc5118/wire/ipv6-bad", &v6, PASS(NO_EXPIRY)},
+	{"rfc5118/wire/ipv6-good", &v6, PASS("no_expiry")},
+	/* §4.2: the bad Request-URI is the registrar's 400; no expiry to check */
+	{"rfc5118/wire/ipv6-bad", &v6, PASS("no_expiry")},
 	/* §4.3: REGISTER with no expiry to check */
-	{"rfc5118/wire/port-ambiguous", &v6, PASS(NO_EXPIRY)},
+	{"rfc5118/wire/port-ambiguous", &v6, PASS("no_expiry")},
 	/* §4.4: REGISTER with no expiry to check */
-	{"rfc5118/wire/port-unambiguous", &v6, PASS(NO_EXPIRY)},
+	{"rfc5118/wire/port-unambiguous", &v6, PASS("no_expiry")},
 	/* §4.5: BYE is not in redirect_methods */
-	{"rfc5118/wire/via-received-param-with-delim", &v6, PASS(NO_RULE)},
+	{"rfc5118/wire/via-received-param-with-delim", &v6, PASS("no_rule")},
 	/* §4.5: OPTIONS is not in redirect_methods */
-	{"rfc5118/wire/via-received-param-no-delim", &v6, PASS(NO_RULE)},
-	/* §4.6: moved user@[2001:db8::10], but Content-Length 268 with 251 octets of body (RFC 5118's own miscount): RFC 3261 §18.3 error */
-	{"rfc5118/wire/ipv6-in-sdp", &v6, PASS(UNANSWERABLE), MOVED_302, CL_BUG},
+	{"rfc5118/wire/via-received-param-no-delim", &v6, PASS("no_rule")},
+	/* §4.6: moved, but Content-Length 268 with 251 octets (RFC 5118's miscount): §18.3 */
+	{"rfc5118/wire/ipv6-in-sdp", &v6, PASS("truncated"), MOVED_302, CL_BUG},
 	/* §4.7: BYE is not in redirect_methods */
-	{"rfc5118/wire/mult-ip-in-header", &v6, PASS(NO_RULE)},
-	/* §4.8: moved user@[2001:db8::10]; Via [2001:db8::9:1] is the source as a binary address: no received= (DESIGN §2) */
+	{"rfc5118/wire/mult-ip-in-header", &v6, PASS("no_rule")},
+	/* §4.8: moved; Via [2001:db8::9:1] is the source, compared binary: no received= */
 	{"rfc5118/wire/mult-ip-in-sdp", &v6_via, MOVED_302},
-	/* §4.9: moved user@example.com; Via [::ffff:192.0.2.10] is not the source: received= bare IPv6 (RFC 5118 §4.5) */
+	/* §4.9: moved; Via [::ffff:192.0.2.10] is not the source: bare IPv6 received= */
 	{"rfc5118/wire/ipv4-mapped-ipv6", &v6, MOVED_302},
 	/* §4.10: OPTIONS is not in redirect_methods */
-	{"rfc5118/wire/ipv6-bug-abnf-3-colons", &v6, PASS(NO_RULE)},
+	{"rfc5118/wire/ipv6-bug-abnf-3-colons", &v6, PASS("no_rule")},
 	/* §4.10: OPTIONS is not in redirect_methods */
-	{"rfc5118/wire/ipv6-correct-abnf-2-colons", &v6, PASS(NO_RULE)},
+	{"rfc5118/wire/ipv6-correct-abnf-2-colons", &v6, PASS("no_rule")},
 };
 
 #define N_CASES (sizeof(cases) / sizeof(cases[0]))
@@ -320,7 +323,7 @@ verdict_name(uint8_t v)
 static bool
 same_outcome(const struct ss_filter_result *r, const struct outcome *o)
 {
-	if (r->verdict != o->verdict || r->reason != o->reason)
+	if (r->verdict != o->verdict || strcmp(ss_reason_name(r->reason), o->reason) != 0)
 		return false;
 	return r->verdict != SS_VERDICT_ANSWER || r->code == o->code;
 }
@@ -402,8 +405,8 @@ test_case(void **state)
 	ss_filter_process(&filter, scratch, &sm, msg, len, c->src, reply, sizeof(reply), &r);
 	if (c->bug != NULL && !same_outcome(&r, &c->want) && same_outcome(&r, &c->now)) {
 		fprintf(stderr, "KNOWN DIVERGENCE %s: %s %s (%u), correct is %s %s: %s\n",
-				c->file, verdict_name(r.verdict), ss_reason_name(r.reason), r.code,
-				verdict_name(c->want.verdict), ss_reason_name(c->want.reason), c->bug);
+				c->file, verdict_name(r.verdict), ss_reason_name(r.reason),
+				r.code, verdict_name(c->want.verdict), c->want.reason, c->bug);
 		free(msg);
 		if (getenv("SS_CORPUS_STRICT") != NULL)
 			fail_msg("%s: known divergence (SS_CORPUS_STRICT is set)", c->file);
@@ -416,7 +419,7 @@ test_case(void **state)
 		free(msg);
 		fail_msg("%s: %s %s (%u), want %s %s (%u)", c->file, verdict_name(r.verdict),
 				ss_reason_name(r.reason), r.code, verdict_name(c->want.verdict),
-				ss_reason_name(c->want.reason), c->want.code);
+				c->want.reason, c->want.code);
 	}
 	if (r.verdict == SS_VERDICT_ANSWER)
 		check_reply(c, reply, r.reply_len, len);

@@ -117,6 +117,13 @@ init_once(void)
 	CHECK(atexit(fini) == 0);
 }
 
+/* By name: reasons added later (DESIGN §2's scanner drop) need no new code here. */
+static bool
+reason_is(const struct ss_filter_result *res, const char *name)
+{
+	return strcmp(ss_reason_name(res->reason), name) == 0;
+}
+
 /* Same bytes in the reply as in the request? */
 static bool
 same_span(const struct ss_sip_msg *a, struct ss_sip_span sa, const struct ss_sip_msg *b,
@@ -156,6 +163,26 @@ check_answer(const uint8_t *data, size_t size, const struct ss_filter_result *re
 	CHECK(memcmp(ss_sip_ptr(&rm, rm.to), ss_sip_ptr(&req, req.to), req.to.len) == 0);
 }
 
+/*
+ * Workers reuse one parse state for every packet, so a field that this
+ * message's parse did not set still holds the last packet's. Make every
+ * span start just past the input instead: reading one lands in the
+ * redzone after the input, where ASan reports it.
+ */
+static void
+poison(struct ss_sip_msg *sm, size_t size)
+{
+	const struct ss_sip_span past = {(uint16_t)size, 0xa5a5};
+
+	memset(sm, 0xa5, sizeof(*sm));
+	sm->method_tok = sm->ruri = past;
+	sm->from = sm->to = sm->call_id = sm->cseq = sm->expires = past;
+	for (unsigned int i = 0; i < SS_SIP_MAX_VIA; i++)
+		sm->via[i] = past;
+	for (unsigned int i = 0; i < SS_SIP_MAX_CONTACT; i++)
+		sm->contact[i] = past;
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -174,12 +201,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* exactly the room the contract asks for, so that ASan sees any overrun */
 	reply = malloc(size + SS_FILTER_MAX_GROWTH);
 	CHECK(reply != NULL);
-	/*
-	 * Workers reuse one parse state for every packet: poison it, so that a
-	 * field read without this message's parse having set it points far
-	 * outside the input, where ASan sees it.
-	 */
-	memset(&sm, 0xa5, sizeof(sm));
+	poison(&sm, size);
 	ss_filter_process(&filter, scratch, &sm, data, size, (size & 1) ? &src6 : &src4, reply,
 			size + SS_FILTER_MAX_GROWTH, &res);
 
@@ -188,18 +210,20 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		check_answer(data, size, &res, reply);
 		break;
 	case SS_VERDICT_DROP:
-		/* drop only garbage, and the ACK for our own 302 */
+		/* drop only garbage, a scanner's request, the ACK for our own 302 */
 		CHECK(res.reply_len == 0);
-		CHECK(res.reason == SS_REASON_NOT_SIP || res.reason == SS_REASON_ACK_OURS);
+		CHECK(res.reason == SS_REASON_NOT_SIP || res.reason == SS_REASON_ACK_OURS ||
+				reason_is(&res, "scanner"));
 		CHECK(res.reason != SS_REASON_NOT_SIP || res.kind == SS_SIP_NOT_SIP);
 		CHECK(res.reason != SS_REASON_ACK_OURS || res.method == SS_SIP_M_ACK);
 		break;
 	default:
 		CHECK(res.verdict == SS_VERDICT_PASS);
 		CHECK(res.reply_len == 0);
-		CHECK(res.reason < SS_REASON_COUNT && res.reason != SS_REASON_NOT_SIP &&
-				res.reason != SS_REASON_ACK_OURS && res.reason != SS_REASON_TOO_BRIEF &&
-				res.reason != SS_REASON_MOVED);
+		CHECK(res.reason < SS_REASON_COUNT);
+		CHECK(res.reason != SS_REASON_NOT_SIP && res.reason != SS_REASON_ACK_OURS);
+		CHECK(res.reason != SS_REASON_TOO_BRIEF && res.reason != SS_REASON_MOVED);
+		CHECK(!reason_is(&res, "scanner"));
 		break;
 	}
 	free(reply);

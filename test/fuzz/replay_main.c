@@ -35,8 +35,8 @@ replay_file(const char *path)
 			fclose(f);
 		return -1;
 	}
-	/* malloc(0) may return NULL; one spare byte that the target never sees */
-	buf = malloc((size_t)n + 1);
+	/* exactly n bytes, so that ASan sees a read past the end (malloc(0) may be NULL) */
+	buf = malloc(n > 0 ? (size_t)n : 1);
 	if (buf == NULL || fread(buf, 1, (size_t)n, f) != (size_t)n) {
 		fprintf(stderr, "replay: %s: cannot read\n", path);
 		free(buf);
