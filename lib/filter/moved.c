@@ -82,14 +82,6 @@ key_digest(const struct ss_sip_key *k)
 	return (uint64_t)hi << 32 | lo;
 }
 
-static bool
-key_equal(const struct ss_sip_key *a, const struct ss_sip_key *b)
-{
-	return a->user_len == b->user_len && a->host_len == b->host_len &&
-		memcmp(a->user, b->user, a->user_len) == 0 &&
-		memcmp(a->host, b->host, a->host_len) == 0;
-}
-
 struct ss_moved *
 ss_moved_create(const char *name, uint32_t capacity, int socket)
 {
@@ -180,7 +172,7 @@ ss_moved_add(struct ss_moved *t, const struct ss_sip_key *key, const char *uri,
 	if (ss_moved_uri_problem(uri, uri_len) != NULL)
 		return -EINVAL;
 	rc = rte_hash_lookup_with_hash_data(t->h, &d, (hash_sig_t)d, (void **)&old);
-	if (rc >= 0 && !key_equal(&old->key, key))
+	if (rc >= 0 && !ss_sip_key_equal(&old->key, key))
 		return -EEXIST;
 	e = entry_alloc(uri_len);
 	if (e == NULL)
@@ -215,7 +207,7 @@ ss_moved_del(struct ss_moved *t, const struct ss_sip_key *key)
 	int32_t pos;
 
 	if (rte_hash_lookup_with_hash_data(t->h, &d, (hash_sig_t)d, (void **)&old) < 0 ||
-			!key_equal(&old->key, key))
+			!ss_sip_key_equal(&old->key, key))
 		return -ENOENT;
 	pos = rte_hash_del_key_with_hash(t->h, &d, (hash_sig_t)d);
 	if (pos < 0)
@@ -236,7 +228,7 @@ ss_moved_find(const struct ss_moved *t, const struct ss_sip_key *key)
 
 	if (rte_hash_lookup_with_hash_data(t->h, &d, (hash_sig_t)d, (void **)&e) < 0)
 		return NULL;
-	return key_equal(&e->key, key) ? e : NULL;
+	return ss_sip_key_equal(&e->key, key) ? e : NULL;
 }
 
 const struct ss_moved_entry *

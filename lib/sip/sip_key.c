@@ -74,9 +74,11 @@ put_host(struct ss_sip_key *key, const char *p, size_t len)
 		return SS_SIP_KEY_TOO_LONG;
 	for (size_t i = 0; i < len; i++) {
 		/* host names are ASCII (RFC 3261 §25.1; IDNs travel as punycode) */
-		if ((unsigned char)p[i] >= 0x80 || (unsigned char)p[i] <= 0x20)
+		char c = lex_host_lower[(uint8_t)p[i]];
+
+		if (c == 0)
 			return SS_SIP_KEY_BAD;
-		key->host[i] = lex_lower(p[i]);
+		key->host[i] = c;
 	}
 	key->host_len = (uint16_t)len;
 	return SS_SIP_KEY_OK;
@@ -135,7 +137,9 @@ sip_key(const char *p, const char *end, struct ss_sip_key *key)
 		user_end = at;
 	h = at + 1;
 	hl = host_len(h, end);
-	phone = user_is_phone(h + hl, (size_t)(end - h - hl));
+	/* user=phone only matters for a user that can be a number (RFC 3966) */
+	phone = (lex_is_digit(*p) || *p == '+') &&
+		user_is_phone(h + hl, (size_t)(end - h - hl));
 	if (phone) {
 		/* telephone-subscriber parameters (;isub=, ;postd=) are not the number */
 		const char *semi = memchr(p, ';', (size_t)(user_end - p));
@@ -159,15 +163,25 @@ tel_key(const char *p, const char *end, struct ss_sip_key *key)
 	return put_user(key, p, (size_t)(q - p), true);
 }
 
+/* LWS, < or > anywhere: not a bare URI. */
+static bool
+has_uri_stop(const char *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (lex_class[(uint8_t)p[i]] & LEX_URI_STOP)
+			return true;
+	return false;
+}
+
 enum ss_sip_key_result
 ss_sip_uri_key(const char *uri, size_t len, struct ss_sip_key *key)
 {
 	const char *end = uri + len;
 
-	memset(key, 0, sizeof(*key));
-	for (size_t i = 0; i < len; i++)
-		if (lex_is_lws(uri[i]) || uri[i] == '<' || uri[i] == '>')
-			return SS_SIP_KEY_BAD;
+	key->user_len = 0;
+	key->host_len = 0;
+	if (has_uri_stop(uri, len))
+		return SS_SIP_KEY_BAD;
 	if (len > 4 && LEX_EQ(uri, 4, "sip:"))
 		return sip_key(uri + 4, end, key);
 	if (len > 5 && LEX_EQ(uri, 5, "sips:"))
@@ -196,7 +210,8 @@ ss_sip_text_key(const char *text, size_t len, struct ss_sip_key *key)
 	size_t ul = at ? (size_t)(at - text) : len;
 	enum ss_sip_key_result r;
 
-	memset(key, 0, sizeof(*key));
+	key->user_len = 0;
+	key->host_len = 0;
 	for (size_t i = 0; i < len; i++)
 		if (lex_is_lws(text[i]) || (unsigned char)text[i] < 0x20)
 			return SS_SIP_KEY_BAD;
@@ -209,7 +224,6 @@ ss_sip_text_key(const char *text, size_t len, struct ss_sip_key *key)
 void
 ss_sip_key_drop_host(struct ss_sip_key *key)
 {
-	memset(key->host, 0, sizeof(key->host));
 	key->host_len = 0;
 }
 

@@ -93,10 +93,10 @@ test_text_keys(void **state)
 	(void)state;
 	assert_int_equal(ss_sip_text_key("%61lice@EXAMPLE.com", 19, &a), SS_SIP_KEY_OK);
 	assert_int_equal(ss_sip_uri_key("sip:alice@example.com", 21, &b), SS_SIP_KEY_OK);
-	assert_memory_equal(&a, &b, sizeof(a));
+	assert_true(ss_sip_key_equal(&a, &b));
 	assert_int_equal(ss_sip_text_key("+1-555-123-4567", 15, &a), SS_SIP_KEY_OK);
 	assert_int_equal(ss_sip_uri_key("tel:+15551234567", 16, &b), SS_SIP_KEY_OK);
-	assert_memory_equal(&a, &b, sizeof(a));
+	assert_true(ss_sip_key_equal(&a, &b));
 	assert_int_equal(ss_sip_text_key("bob", 3, &a), SS_SIP_KEY_OK);
 	assert_int_equal(a.host_len, 0);
 	assert_int_equal(ss_sip_text_key("bob@", 4, &a), SS_SIP_KEY_BAD);
@@ -115,7 +115,7 @@ test_text_keys(void **state)
 	assert_int_equal(ss_sip_uri_key("sip:bob@h", 9, &a), SS_SIP_KEY_OK);
 	ss_sip_key_drop_host(&a);
 	assert_int_equal(ss_sip_text_key("bob", 3, &b), SS_SIP_KEY_OK);
-	assert_memory_equal(&a, &b, sizeof(a));
+	assert_true(ss_sip_key_equal(&a, &b));
 }
 
 int

@@ -41,7 +41,11 @@ lex_is_digit(char c)
 /* Character classes (sip_lex.c), as a table: one load per byte. */
 #define LEX_TOKEN	0x01	/* RFC 3261 §25.1 token */
 #define LEX_VALUE_STOP	0x02	/* ends an unquoted value or bare URI: ; , LWS */
+#define LEX_URI_STOP	0x04	/* cannot be in a bare URI: LWS < > */
 extern const uint8_t lex_class[256];
+
+/* A host byte lower-cased, or 0 for a byte no host holds (<= 0x20, >= 0x80). */
+extern const char lex_host_lower[256];
 
 static inline bool
 lex_is_token(char c)

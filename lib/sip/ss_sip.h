@@ -16,6 +16,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 /* A part of the message: offset from the message start and length. */
 struct ss_sip_span {
@@ -261,8 +262,10 @@ int ss_sip_register_expiry(const struct ss_sip_msg *msg, const struct ss_sip_hs 
 
 /*
  * A moved-table key: user %-unescaped (case kept; may hold NUL), host
- * lower-cased (empty: any host). Zero-padded so it can be hashed and
- * compared as fixed-size bytes.
+ * lower-cased (empty: any host). Only the first user_len and host_len
+ * bytes are meaningful: compare keys with ss_sip_key_equal(), never as
+ * whole structs (the rest is not cleared: a lookup need not write 260
+ * bytes).
  */
 struct ss_sip_key {
 	uint16_t user_len;
@@ -284,6 +287,15 @@ enum ss_sip_key_result ss_sip_uri_key(const char *uri, size_t len, struct ss_sip
 
 /* Key of a moved-table text key `user[@host]` (same normalisation). */
 enum ss_sip_key_result ss_sip_text_key(const char *text, size_t len, struct ss_sip_key *key);
+
+/* Same user and host? */
+static inline bool
+ss_sip_key_equal(const struct ss_sip_key *a, const struct ss_sip_key *b)
+{
+	return a->user_len == b->user_len && a->host_len == b->host_len &&
+		memcmp(a->user, b->user, a->user_len) == 0 &&
+		memcmp(a->host, b->host, a->host_len) == 0;
+}
 
 /* Write a key as text `user[@host]`, user re-escaped where needed. */
 int ss_sip_key_format(const struct ss_sip_key *key, char *out, size_t cap);
