@@ -107,6 +107,11 @@ int cli_moved(int argc, char **argv, struct cli_opts *o);
 void cli_moved_usage(FILE *out);
 int cli_prometheus(int argc, char **argv, struct cli_opts *o);
 void cli_prometheus_usage(FILE *out);
+/* mode.c: show or switch the mode and the rules live (Safe rollout) */
+int cli_mode(int argc, char **argv, struct cli_opts *o);
+void cli_mode_usage(FILE *out);
+int cli_rule(int argc, char **argv, struct cli_opts *o);
+void cli_rule_usage(FILE *out);
 /* fleet.c: the fleet's table in Redis (hiredis), and the node's sync state */
 int cli_fleet(int argc, char **argv, struct cli_opts *o);
 void cli_fleet_usage(FILE *out);

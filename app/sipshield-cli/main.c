@@ -24,6 +24,8 @@ static const struct command commands[] = {
 	{"watch", cli_watch, cli_watch_usage},
 	{"moved", cli_moved, cli_moved_usage},
 	{"prometheus", cli_prometheus, cli_prometheus_usage},
+	{"mode", cli_mode, cli_mode_usage},
+	{"rule", cli_rule, cli_rule_usage},
 	{"fleet", cli_fleet, cli_fleet_usage},
 };
 
@@ -46,6 +48,8 @@ usage(FILE *out)
 		"  watch       live per-second rates, refreshed like top\n"
 		"  moved       get, add, del, reload or count moved-table entries\n"
 		"  prometheus  the counters in Prometheus text format\n"
+		"  mode        show or switch live: monitor (count only) or enforce\n"
+		"  rule        show or switch one rule live (answer_423, reply_limit, ...)\n"
 		"  fleet       the fleet's moved table in Redis: add, del, load, status\n"
 		"  check       what sipshield would do with SIP messages in files (offline)\n"
 		"  help        this text, or `help COMMAND` for a command's own help\n"

@@ -34,6 +34,7 @@
 #include "ss_fleet.h"
 #include "ss_moved_ctl.h"
 #include "ss_sip.h"
+#include "ss_sources.h"
 
 #define APP_NAME	"sipshield"
 #define APP_ERR_MAX	(SS_CONF_ERR_MAX + 256)
@@ -43,6 +44,7 @@ struct app_args {
 	const char *config;		/* --config FILE */
 	unsigned int stats_interval;	/* --stats-interval S, 0: off */
 	unsigned int exit_when_idle;	/* --exit-when-idle S, 0: off (test aid) */
+	bool check_config;		/* --check-config: validate the files, exit */
 };
 
 /* One DPDK port in its role (outside or inside). */
@@ -115,6 +117,8 @@ struct app {
 	uint32_t moved_entries;		/* entries loaded at start-up */
 	uint32_t moved_capacity;
 	struct ss_fleet *fleet;		/* [fleet]: the table follows Redis (NULL: no fleet) */
+	struct ss_sources_ctl *sources_ctl;	/* [sources] lists and their reload */
+	uint32_t sources_entries;	/* prefixes loaded at start-up */
 	struct ss_filter filter;
 
 	unsigned int n_workers;
@@ -138,6 +142,13 @@ struct app {
 #define APP_ARGS_EAL_HELP	2
 int app_args_parse(struct app_args *args, int argc, char **argv, char *err, size_t errlen);
 void app_usage(const char *prgname);
+
+/*
+ * check.c: --check-config. Validate the config and every file it names
+ * without EAL; print a summary or every error with file:line. Returns
+ * the exit status (0 valid, 1 not).
+ */
+int app_check_config(struct app *a);
 
 /* setup.c: before EAL (no DPDK), then after it */
 int app_setup_conf(struct app *a, char *err, size_t errlen);

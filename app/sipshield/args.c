@@ -23,12 +23,14 @@
 
 enum {
 	OPT_EXIT_WHEN_IDLE = 256,
+	OPT_CHECK_CONFIG,
 };
 
 static const struct option long_opts[] = {
 	{"config", required_argument, NULL, 'c'},
 	{"stats-interval", required_argument, NULL, 's'},
 	{"exit-when-idle", required_argument, NULL, OPT_EXIT_WHEN_IDLE},
+	{"check-config", no_argument, NULL, OPT_CHECK_CONFIG},
 	{"help", no_argument, NULL, 'h'},
 	{"version", no_argument, NULL, 'V'},
 	{NULL, 0, NULL, 0},
@@ -44,6 +46,7 @@ app_usage(const char *prgname)
 "\n"
 "SYNOPSIS\n"
 "    %1$s [EAL options] -- --config FILE [--stats-interval S] [--exit-when-idle S]\n"
+"    %1$s --check-config --config FILE\n"
 "    %1$s -- --help | --version\n"
 "\n"
 "DESCRIPTION\n"
@@ -68,6 +71,11 @@ app_usage(const char *prgname)
 "        Stop as on SIGINT once no packet has arrived for S seconds\n"
 "        (1..%3$d). A test and demo aid: net_pcap replays its file once at\n"
 "        start-up, so the run is over when the counters stop moving.\n"
+"    --check-config\n"
+"        Read and validate the config, the moved table, the scanner\n"
+"        patterns and the tag secret, print what each holds (or every\n"
+"        error with file:line) and exit 0 (valid) or 1. Starts no EAL, no\n"
+"        port; needs no NIC and no hugepages (`--` may be left out).\n"
 "    -h, --help\n"
 "        This text. `--help` before `--` also lists every EAL option.\n"
 "    -V, --version\n"
@@ -106,6 +114,8 @@ app_usage(const char *prgname)
 "                 tag_secret = FILE | none       (32 hex digits, mode 0600)\n"
 "    [dataplane]  idle_sleep_us = 0..100000     (back-off when idle; 0: poll)\n"
 "                 rx_desc, tx_desc = 64..16384   (per queue, power of two)\n"
+"    [fleet]      redis = HOST:PORT | unix:PATH (the moved table from Redis;\n"
+"                 key_prefix, password_file, stream_maxlen: docs/FLEET.md)\n"
 "    config/sipshield.conf documents every key. A bad value stops start-up\n"
 "    with file:line and the problem; so does a bad moved-table line.\n"
 "\n"
@@ -172,6 +182,15 @@ print_version(void)
 }
 
 static bool
+asks_check(int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++)
+		if (strcmp(argv[i], "--check-config") == 0)
+			return true;
+	return false;
+}
+
+static bool
 asks_help(int argc, char **argv)
 {
 	for (int i = 1; i < argc; i++)
@@ -198,6 +217,9 @@ parse_opts(struct app_args *args, int n, char **v, char *err, size_t errlen)
 					&args->stats_interval, err, errlen);
 			if (ret < 0)
 				return ret;
+			break;
+		case OPT_CHECK_CONFIG:
+			args->check_config = true;
 			break;
 		case OPT_EXIT_WHEN_IDLE:
 			ret = parse_seconds("--exit-when-idle", optarg, EXIT_WHEN_IDLE_MAX,
@@ -234,6 +256,11 @@ app_args_parse(struct app_args *args, int argc, char **argv, char *err, size_t e
 	int n = argc - sep, ret;
 
 	memset(args, 0, sizeof(*args));
+	/* a check starts no EAL: its options may come without `--` */
+	if (sep == argc && asks_check(argc, argv)) {
+		sep = 0;
+		n = argc;
+	}
 	if (sep == argc) {
 		if (asks_help(argc, argv))
 			return APP_ARGS_EAL_HELP;

@@ -50,6 +50,8 @@ pre_eal(struct app *a, int argc, char **argv, char *err)
 	}
 	if (ret < 0)
 		app_fail(a, "%s", err);
+	if (a->args.check_config)
+		exit(app_check_config(a));
 	if (app_setup_conf(a, err, APP_ERR_MAX) < 0 || app_fleet_check(a, err, APP_ERR_MAX) < 0)
 		app_fail(a, "%s", err);
 }

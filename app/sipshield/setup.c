@@ -87,6 +87,28 @@ load_moved(struct app *a, char *err, size_t errlen)
 	return 0;
 }
 
+/* [sources]: the lists workers consult first, reloadable under RCU. */
+static int
+load_sources(struct app *a, char *err, size_t errlen)
+{
+	const struct ss_conf *c = &a->conf;
+	int ret;
+
+	a->sources_ctl = ss_sources_ctl_create(&a->filter.sources, a->qs, c->sources_allow,
+			c->sources_deny, SOCKET_ID_ANY);
+	if (a->sources_ctl == NULL) {
+		snprintf(err, errlen, "cannot set up the source lists: %s", rte_strerror(rte_errno));
+		return -rte_errno;
+	}
+	if (c->sources_allow[0] == '\0' && c->sources_deny[0] == '\0')
+		return 0;
+	ret = ss_sources_ctl_reload(a->sources_ctl, err, errlen);
+	if (ret < 0)
+		return ret;
+	a->sources_entries = (uint32_t)ret;
+	return 0;
+}
+
 int
 app_setup_filter(struct app *a, char *err, size_t errlen)
 {
@@ -109,6 +131,9 @@ app_setup_filter(struct app *a, char *err, size_t errlen)
 	}
 	ss_filter_init(&a->filter, &a->conf, a->hs);
 	ret = load_moved(a, err, errlen);
+	if (ret < 0)
+		return ret;
+	ret = load_sources(a, err, errlen);
 	if (ret < 0)
 		return ret;
 	memcpy(a->filter.secret, a->secret, sizeof(a->filter.secret));

@@ -33,6 +33,8 @@ app_release(struct app *a)
 	app_pools_free(a);
 	ss_moved_ctl_free(a->moved_ctl);
 	a->moved_ctl = NULL;
+	ss_sources_ctl_free(a->sources_ctl);
+	a->sources_ctl = NULL;
 	ss_sip_hs_free(a->hs);
 	a->hs = NULL;
 	rte_eal_cleanup();

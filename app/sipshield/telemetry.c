@@ -488,6 +488,24 @@ add_limit(struct rte_tel_data *d, const char *name, const struct ss_conf_limit *
 	return add_str(d, name, buf);
 }
 
+/*
+ * The mode and the rule switches in force (they change live, so the
+ * filter's word is shown, not the config file's).
+ */
+static int
+add_rules(struct rte_tel_data *d, uint32_t rules)
+{
+	char key[64];
+	int rc = 0;
+
+	rc |= add_str(d, "filter_mode", (rules & SS_RULE_MONITOR) ? "monitor" : "enforce");
+	for (uint32_t bit = 1; bit & SS_RULE_ALL; bit <<= 1) {
+		snprintf(key, sizeof(key), "filter_%s", ss_filter_rule_name(bit));
+		rc |= add_str(d, key, (rules & bit) ? "on" : "off");
+	}
+	return rc;
+}
+
 static int
 do_config(const char *cmd, const char *params, struct rte_tel_data *d)
 {
@@ -514,7 +532,7 @@ do_config(const char *cmd, const char *params, struct rte_tel_data *d)
 	rc |= add_str(d, "filter_moved_table", c->moved_table[0] ? c->moved_table : "none");
 	rc |= add_str(d, "filter_tag_secret", c->tag_secret[0] ? c->tag_secret :
 			"none (random at start-up)");
-	rc |= add_str(d, "filter_drop_scanners", c->drop_scanners ? "on" : "off");
+	rc |= add_rules(d, ss_filter_rules(&a->filter));
 	rc |= add_str(d, "filter_scanner_agents", c->scanner_agents[0] ? c->scanner_agents :
 			"none (built-in list)");
 	rc |= add_u64(d, "filter_scanner_patterns", a->n_scanner_agents);
@@ -523,6 +541,8 @@ do_config(const char *cmd, const char *params, struct rte_tel_data *d)
 	rc |= add_limit(d, "limits_replies_node", &c->replies_node);
 	rc |= add_u64(d, "limits_node_shares", a->n_limited);
 	rc |= add_u64(d, "limits_sources_table", c->sources_table);
+	rc |= add_str(d, "sources_allow", c->sources_allow[0] ? c->sources_allow : "none");
+	rc |= add_str(d, "sources_deny", c->sources_deny[0] ? c->sources_deny : "none");
 	rc |= add_u64(d, "dataplane_idle_sleep_us", c->idle_sleep_us);
 	rc |= add_u64(d, "dataplane_rx_desc", c->rx_desc);
 	rc |= add_u64(d, "dataplane_tx_desc", c->tx_desc);
@@ -759,6 +779,119 @@ do_fleet(const char *cmd, const char *params, struct rte_tel_data *d)
 	return app_fleet_telemetry(tel_app, d);
 }
 
+/* --- Source lists ------------------------------------------------------- */
+
+static int
+reply_sources(struct rte_tel_data *d, const struct app *a)
+{
+	uint32_t n[2][2];
+	int rc = 0;
+
+	ss_sources_ctl_counts(a->sources_ctl, n);
+	rte_tel_data_start_dict(d);
+	rc |= add_str(d, "allow_file", a->conf.sources_allow[0] ? a->conf.sources_allow : "none");
+	rc |= add_str(d, "deny_file", a->conf.sources_deny[0] ? a->conf.sources_deny : "none");
+	rc |= add_u64(d, "allow_ipv4", n[0][0]);
+	rc |= add_u64(d, "allow_ipv6", n[0][1]);
+	rc |= add_u64(d, "deny_ipv4", n[1][0]);
+	rc |= add_u64(d, "deny_ipv6", n[1][1]);
+	return rc != 0 ? -E2BIG : 0;
+}
+
+static int
+do_sources(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	RTE_SET_USED(cmd);
+	RTE_SET_USED(params);
+	return reply_sources(d, tel_app);
+}
+
+static int
+do_sources_reload(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	char err[512];
+
+	RTE_SET_USED(cmd);
+	RTE_SET_USED(params);
+	if (tel_app->conf.sources_allow[0] == '\0' && tel_app->conf.sources_deny[0] == '\0')
+		return reply_error(d, "no [sources] allow or deny file in the configuration");
+	if (ss_sources_ctl_reload(tel_app->sources_ctl, err, sizeof(err)) < 0)
+		return reply_error(d, err);
+	return reply_sources(d, tel_app);
+}
+
+/* --- Mode and rule switches (Safe rollout) ------------------------------ */
+
+/*
+ * Writers of filter.rules: read-modify-write of one word, serialised
+ * here; workers only load it (once per burst, lock-free).
+ */
+static pthread_mutex_t rules_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static int
+reply_rules(struct rte_tel_data *d, uint32_t rules)
+{
+	rte_tel_data_start_dict(d);
+	return add_rules(d, rules) != 0 ? -E2BIG : 0;
+}
+
+static uint32_t
+rules_change(struct app *a, uint32_t set, uint32_t clear)
+{
+	uint32_t before, after;
+
+	pthread_mutex_lock(&rules_lock);
+	before = ss_filter_rules(&a->filter);
+	after = (before | set) & ~clear;
+	ss_filter_set_rules(&a->filter, after);
+	pthread_mutex_unlock(&rules_lock);
+	if (before != after)
+		RTE_LOG(NOTICE, USER1, "sipshield: rules changed over telemetry: mode %s, "
+				"rules 0x%x -> 0x%x\n", (after & SS_RULE_MONITOR) ? "monitor" :
+				"enforce", before & SS_RULE_ALL, after & SS_RULE_ALL);
+	return after;
+}
+
+static int
+do_mode(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	RTE_SET_USED(cmd);
+	if (params == NULL || params[0] == '\0')
+		return reply_rules(d, ss_filter_rules(&tel_app->filter));
+	if (strcmp(params, "monitor") == 0)
+		return reply_rules(d, rules_change(tel_app, SS_RULE_MONITOR, 0));
+	if (strcmp(params, "enforce") == 0)
+		return reply_rules(d, rules_change(tel_app, 0, SS_RULE_MONITOR));
+	return reply_error(d, "usage: /sipshield/mode[,monitor|enforce]");
+}
+
+static int
+do_rule(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	char buf[128], err[256];
+	char *field[MAX_PARAMS];
+	uint32_t bit;
+	int nf;
+
+	RTE_SET_USED(cmd);
+	if (params == NULL || params[0] == '\0')
+		return reply_rules(d, ss_filter_rules(&tel_app->filter));
+	nf = split_params(params, buf, sizeof(buf), field, err, sizeof(err));
+	if (nf < 0)
+		return reply_error(d, err);
+	bit = nf == 2 ? ss_filter_rule_from_name(field[0]) : 0;
+	if (bit == 0 || (strcmp(field[1], "on") != 0 && strcmp(field[1], "off") != 0))
+		return reply_error(d, "usage: /sipshield/rule,<answer_423|answer_302|drop_not_sip|"
+				"drop_scanners|request_limit|reply_limit>,<on|off>");
+	/* the scanner patterns are compiled at start-up only when the rule is on */
+	if (bit == SS_RULE_SCANNERS && field[1][1] == 'n' && !tel_app->filter.drop_scanners)
+		return reply_error(d, "no scanner patterns were compiled ([filter] drop_scanners = "
+				"off at start-up): set it on in the config and restart");
+	if (field[1][1] == 'n')
+		return reply_rules(d, rules_change(tel_app, bit, 0));
+	return reply_rules(d, rules_change(tel_app, 0, bit));
+}
+
 /* Run a command with the app hooked in, or refuse during shutdown. */
 #define TEL_CMD(name) \
 static int \
@@ -786,6 +919,10 @@ TEL_CMD(moved_del)
 TEL_CMD(moved_reload)
 TEL_CMD(moved_count)
 TEL_CMD(fleet)
+TEL_CMD(mode)
+TEL_CMD(sources)
+TEL_CMD(sources_reload)
+TEL_CMD(rule)
 
 static const struct {
 	const char *cmd;
@@ -804,6 +941,10 @@ static const struct {
 	{"/sipshield/moved/del", cmd_moved_del, "Remove an entry. Parameter: key."},
 	{"/sipshield/moved/reload", cmd_moved_reload, "Read the moved-table file again; a bad file keeps the table."},
 	{"/sipshield/moved/count", cmd_moved_count, "Entries in the moved table."},
+	{"/sipshield/sources", cmd_sources, "Source allow/deny lists: files and prefixes in service."},
+	{"/sipshield/sources/reload", cmd_sources_reload, "Read the allow and deny files again; bad files keep the lists."},
+	{"/sipshield/mode", cmd_mode, "Show the mode and rules, or switch live. Parameter: monitor or enforce (optional)."},
+	{"/sipshield/rule", cmd_rule, "Show the rules, or switch one live. Parameters: rule name,on|off (optional)."},
 	{"/sipshield/fleet", cmd_fleet, "Sync with the fleet's Redis: connected, last ID applied, entries, changes, outages, errors."},
 };
 

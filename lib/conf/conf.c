@@ -75,10 +75,18 @@ enum conf_key_id {
 	K_TAG_SECRET,
 	K_DROP_SCANNERS,
 	K_SCANNER_AGENTS,
+	K_MODE,
+	K_ANSWER_423,
+	K_ANSWER_302,
+	K_DROP_NOT_SIP,
+	K_REQUEST_LIMIT,
+	K_REPLY_LIMIT,
 	K_REQUESTS_PER_SOURCE,
 	K_REPLIES_PER_SOURCE,
 	K_REPLIES_NODE,
 	K_SOURCES_TABLE,
+	K_SOURCES_ALLOW,
+	K_SOURCES_DENY,
 	K_IDLE_SLEEP_US,
 	K_RX_DESC,
 	K_TX_DESC,
@@ -105,7 +113,8 @@ struct conf_ctx {
 	char line[CONF_LINE_MAX + 1];
 };
 
-static const char *const sections[] = {"ports", "filter", "limits", "dataplane", "fleet"};
+static const char *const sections[] = {"ports", "filter", "limits", "sources", "dataplane",
+	"fleet"};
 
 /* Record the first error; later ones are consequences of it. */
 static int __attribute__((format(printf, 3, 4)))
@@ -409,17 +418,86 @@ conf_set_tag_secret(struct conf_ctx *ctx, const char *v)
 	return conf_path(ctx, v, ctx->conf->tag_secret);
 }
 
+/* A rule's switch: on or off, any case. */
+static int
+conf_on_off(struct conf_ctx *ctx, const char *v, bool *out)
+{
+	if (strcasecmp(v, "on") == 0)
+		*out = true;
+	else if (strcasecmp(v, "off") == 0)
+		*out = false;
+	else
+		return conf_bad_value(ctx, -EINVAL, "expected on or off");
+	return 0;
+}
+
 /* DESIGN §2: a request from a scanner is dropped; off lets them through. */
 static int
 conf_set_drop_scanners(struct conf_ctx *ctx, const char *v)
 {
-	if (strcasecmp(v, "on") == 0)
-		ctx->conf->drop_scanners = true;
-	else if (strcasecmp(v, "off") == 0)
-		ctx->conf->drop_scanners = false;
+	return conf_on_off(ctx, v, &ctx->conf->drop_scanners);
+}
+
+/*
+ * Safe rollout: monitor passes every packet and only counts what enforce
+ * would have done (would_* counters), so an operator can watch real
+ * traffic before trusting the filter with it.
+ */
+static int
+conf_set_mode(struct conf_ctx *ctx, const char *v)
+{
+	if (strcasecmp(v, "enforce") == 0)
+		ctx->conf->monitor = false;
+	else if (strcasecmp(v, "monitor") == 0)
+		ctx->conf->monitor = true;
 	else
-		return conf_bad_value(ctx, -EINVAL, "expected on or off");
+		return conf_bad_value(ctx, -EINVAL, "expected enforce or monitor");
 	return 0;
+}
+
+/* Prefixes that bypass every rule: trunk peers, the operator's monitoring. */
+static int
+conf_set_sources_allow(struct conf_ctx *ctx, const char *v)
+{
+	return conf_path(ctx, v, ctx->conf->sources_allow);
+}
+
+/* Prefixes dropped outright: known attackers. */
+static int
+conf_set_sources_deny(struct conf_ctx *ctx, const char *v)
+{
+	return conf_path(ctx, v, ctx->conf->sources_deny);
+}
+
+/* Per-rule switches, so that rules can be enabled one at a time. */
+static int
+conf_set_answer_423(struct conf_ctx *ctx, const char *v)
+{
+	return conf_on_off(ctx, v, &ctx->conf->answer_423);
+}
+
+static int
+conf_set_answer_302(struct conf_ctx *ctx, const char *v)
+{
+	return conf_on_off(ctx, v, &ctx->conf->answer_302);
+}
+
+static int
+conf_set_drop_not_sip(struct conf_ctx *ctx, const char *v)
+{
+	return conf_on_off(ctx, v, &ctx->conf->drop_not_sip);
+}
+
+static int
+conf_set_request_limit(struct conf_ctx *ctx, const char *v)
+{
+	return conf_on_off(ctx, v, &ctx->conf->request_limit);
+}
+
+static int
+conf_set_reply_limit(struct conf_ctx *ctx, const char *v)
+{
+	return conf_on_off(ctx, v, &ctx->conf->reply_limit);
 }
 
 /* User-Agent patterns, one per line; none: the built-in list (lib/filter). */
@@ -721,11 +799,19 @@ static const struct conf_key keys[K_COUNT] = {
 	[K_TAG_SECRET] = {"filter", "tag_secret", conf_set_tag_secret},
 	[K_DROP_SCANNERS] = {"filter", "drop_scanners", conf_set_drop_scanners},
 	[K_SCANNER_AGENTS] = {"filter", "scanner_agents", conf_set_scanner_agents},
+	[K_MODE] = {"filter", "mode", conf_set_mode},
+	[K_ANSWER_423] = {"filter", "answer_423", conf_set_answer_423},
+	[K_ANSWER_302] = {"filter", "answer_302", conf_set_answer_302},
+	[K_DROP_NOT_SIP] = {"filter", "drop_not_sip", conf_set_drop_not_sip},
+	[K_REQUEST_LIMIT] = {"filter", "request_limit", conf_set_request_limit},
+	[K_REPLY_LIMIT] = {"filter", "reply_limit", conf_set_reply_limit},
 	[K_REQUESTS_PER_SOURCE] = {"limits", "requests_per_source",
 			conf_set_requests_per_source},
 	[K_REPLIES_PER_SOURCE] = {"limits", "replies_per_source", conf_set_replies_per_source},
 	[K_REPLIES_NODE] = {"limits", "replies_node", conf_set_replies_node},
 	[K_SOURCES_TABLE] = {"limits", "sources_table", conf_set_sources_table},
+	[K_SOURCES_ALLOW] = {"sources", "allow", conf_set_sources_allow},
+	[K_SOURCES_DENY] = {"sources", "deny", conf_set_sources_deny},
 	[K_IDLE_SLEEP_US] = {"dataplane", "idle_sleep_us", conf_set_idle_sleep_us},
 	[K_RX_DESC] = {"dataplane", "rx_desc", conf_set_rx_desc},
 	[K_TX_DESC] = {"dataplane", "tx_desc", conf_set_tx_desc},
@@ -932,6 +1018,12 @@ ss_conf_defaults(struct ss_conf *conf)
 	conf->sip_ports[0] = 5060;
 	conf->n_sip_ports = 1;
 	conf->drop_scanners = true;
+	conf->monitor = false;
+	conf->answer_423 = true;
+	conf->answer_302 = true;
+	conf->drop_not_sip = true;
+	conf->request_limit = true;
+	conf->reply_limit = true;
 	/* DESIGN §2 */
 	conf->requests_per_source = (struct ss_conf_limit){0, 0};
 	conf->replies_per_source = (struct ss_conf_limit){1000, 2000};
@@ -1274,12 +1366,22 @@ ss_conf_dump(const struct ss_conf *conf, char *out, size_t cap)
 	dump_path(&d, "tag_secret", conf->tag_secret);
 	dump_printf(&d, "drop_scanners = %s\n", conf->drop_scanners ? "on" : "off");
 	dump_path(&d, "scanner_agents", conf->scanner_agents);
+	dump_printf(&d, "mode = %s\n", conf->monitor ? "monitor" : "enforce");
+	dump_printf(&d, "answer_423 = %s\nanswer_302 = %s\ndrop_not_sip = %s\n",
+			conf->answer_423 ? "on" : "off", conf->answer_302 ? "on" : "off",
+			conf->drop_not_sip ? "on" : "off");
+	dump_printf(&d, "request_limit = %s\nreply_limit = %s\n",
+			conf->request_limit ? "on" : "off", conf->reply_limit ? "on" : "off");
 
 	dump_printf(&d, "\n[limits]\n");
 	dump_limit(&d, "requests_per_source", &conf->requests_per_source);
 	dump_limit(&d, "replies_per_source", &conf->replies_per_source);
 	dump_limit(&d, "replies_node", &conf->replies_node);
 	dump_printf(&d, "sources_table = %u\n", conf->sources_table);
+
+	dump_printf(&d, "\n[sources]\n");
+	dump_path(&d, "allow", conf->sources_allow);
+	dump_path(&d, "deny", conf->sources_deny);
 
 	dump_printf(&d, "\n[dataplane]\nidle_sleep_us = %u\nrx_desc = %u\ntx_desc = %u\n",
 			conf->idle_sleep_us, conf->rx_desc, conf->tx_desc);

@@ -117,6 +117,14 @@ assert_conf_equal(const struct ss_conf *a, const struct ss_conf *b)
 	assert_string_equal(a->tag_secret, b->tag_secret);
 	assert_int_equal(a->drop_scanners, b->drop_scanners);
 	assert_string_equal(a->scanner_agents, b->scanner_agents);
+	assert_int_equal(a->monitor, b->monitor);
+	assert_int_equal(a->answer_423, b->answer_423);
+	assert_int_equal(a->answer_302, b->answer_302);
+	assert_int_equal(a->drop_not_sip, b->drop_not_sip);
+	assert_int_equal(a->request_limit, b->request_limit);
+	assert_int_equal(a->reply_limit, b->reply_limit);
+	assert_string_equal(a->sources_allow, b->sources_allow);
+	assert_string_equal(a->sources_deny, b->sources_deny);
 	assert_int_equal(a->requests_per_source.rate, b->requests_per_source.rate);
 	assert_int_equal(a->requests_per_source.burst, b->requests_per_source.burst);
 	assert_int_equal(a->replies_per_source.rate, b->replies_per_source.rate);
@@ -543,6 +551,36 @@ test_scanners(void **state)
 			":2: [limits] drop_scanners: unknown key (it belongs in [filter])");
 }
 
+/* Safe rollout: mode and the per-rule switches. */
+static void
+test_rollout(void **state)
+{
+	struct ss_conf c;
+
+	(void)state;
+	ss_conf_defaults(&c);
+	assert_false(c.monitor);
+	assert_true(c.answer_423 && c.answer_302 && c.drop_not_sip && c.request_limit &&
+			c.reply_limit);
+	load_ok("[filter]\nmode = monitor\nanswer_423 = off\nanswer_302 = OFF\n"
+			"drop_not_sip = off\nrequest_limit = off\nreply_limit = off\n", &c);
+	assert_true(c.monitor);
+	assert_false(c.answer_423 || c.answer_302 || c.drop_not_sip || c.request_limit ||
+			c.reply_limit);
+	load_ok("[filter]\nmode = Enforce\nanswer_302 = on\n", &c);
+	assert_false(c.monitor);
+	assert_true(c.answer_302);
+
+	load_err("[filter]\nmode = watch\n", -EINVAL,
+			":2: [filter] mode = \"watch\": expected enforce or monitor");
+	load_err("[filter]\nanswer_423 = 1\n", -EINVAL,
+			":2: [filter] answer_423 = \"1\": expected on or off");
+	load_err("[filter]\nreply_limit = on\nreply_limit = off\n", -EINVAL,
+			":3: [filter] reply_limit: duplicate key (first set on line 2)");
+	load_err("[limits]\nrequest_limit = on\n", -EINVAL,
+			":2: [limits] request_limit: unknown key (it belongs in [filter])");
+}
+
 #define LIMIT_MSG(off) ": expected RATE[/BURST]" off ": RATE per second 1..10000000, " \
 	"BURST 1..100000000 (default twice RATE)"
 
@@ -881,8 +919,11 @@ test_dump(void **state)
 			"\n[filter]\nmin_expires = 60\nmin_expires_subscribe = 60\n"
 			"redirect_methods = INVITE\nsip_ports = 5060\nmoved_table = none\n"
 			"tag_secret = none\ndrop_scanners = on\nscanner_agents = none\n"
+			"mode = enforce\nanswer_423 = on\nanswer_302 = on\ndrop_not_sip = on\n"
+			"request_limit = on\nreply_limit = on\n"
 			"\n[limits]\nrequests_per_source = off\nreplies_per_source = 1000/2000\n"
 			"replies_node = 1000000/2000000\nsources_table = 65536\n"
+			"\n[sources]\nallow = none\ndeny = none\n"
 			"\n[dataplane]\nidle_sleep_us = 0\nrx_desc = 1024\ntx_desc = 1024\n";
 	char out[SS_CONF_DUMP_MAX], small[16];
 	struct ss_conf c, again;
@@ -907,8 +948,11 @@ test_dump(void **state)
 		"redirect_methods = message invite,OPTIONS\nsip_ports = 5060, 5080\n"
 		"moved_table = moved.txt\ntag_secret = /etc/sipshield/tag.key\n"
 		"drop_scanners = off\nscanner_agents = agents.txt\n"
+		"mode = monitor\nanswer_423 = off\nanswer_302 = off\ndrop_not_sip = off\n"
+		"request_limit = off\nreply_limit = off\n"
 		"[limits]\nrequests_per_source = 50/80\nreplies_per_source = 7\n"
 		"replies_node = 3000/3001\nsources_table = 1024\n"
+		"[sources]\nallow = trunks.txt\ndeny = /etc/sipshield/deny.txt\n"
 		"[dataplane]\nidle_sleep_us = 50\nrx_desc = 4096\ntx_desc = 256\n",
 			&c);
 	n = ss_conf_dump(&c, out, sizeof(out));
@@ -922,6 +966,8 @@ test_dump(void **state)
 	assert_non_null(strstr(out, "requests_per_source = 50/80\n"));
 	assert_non_null(strstr(out, "replies_per_source = 7/14\n"));
 	assert_non_null(strstr(out, "drop_scanners = off\n"));
+	assert_non_null(strstr(out, "mode = monitor\n"));
+	assert_non_null(strstr(out, "reply_limit = off\n"));
 	assert_non_null(strstr(out, "# sipshield configuration in effect, read from /tmp/"));
 
 	/* nothing redirected, one-armed, no files */
@@ -1305,6 +1351,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_defaults),
+		cmocka_unit_test(test_rollout),
 		cmocka_unit_test(test_ports),
 		cmocka_unit_test(test_min_expires),
 		cmocka_unit_test(test_min_expires_subscribe),

@@ -20,7 +20,7 @@
 #define SS_CONF_ERR_MAX		1024
 #define SS_CONF_PORT_ID_MAX	1023	/* highest DPDK port id a config may name */
 #define SS_CONF_SECRET_LEN	16	/* bytes of the tag secret (= SS_SIP_SECRET_LEN) */
-#define SS_CONF_DUMP_MAX	4096	/* always enough for ss_conf_dump() */
+#define SS_CONF_DUMP_MAX	8192	/* always enough for ss_conf_dump() */
 #define SS_CONF_RATE_MAX	10000000	/* per second: the TSC keeps 1 % precision below */
 #define SS_CONF_BURST_MAX	100000000
 #define SS_CONF_SOURCES_MIN	1024
@@ -67,6 +67,17 @@ struct ss_conf {
 	char tag_secret[SS_CONF_PATH_MAX];	/* "" = random at start-up */
 	bool drop_scanners;			/* default on */
 	char scanner_agents[SS_CONF_PATH_MAX];	/* "" = the built-in list */
+	/*
+	 * Safe rollout: mode = monitor counts what enforce would do and
+	 * passes everything; each rule can be switched off on its own
+	 * (default: enforce, every rule on). Both change live too.
+	 */
+	bool monitor;				/* mode = monitor | enforce */
+	bool answer_423;
+	bool answer_302;
+	bool drop_not_sip;
+	bool request_limit;			/* enforce requests_per_source */
+	bool reply_limit;			/* enforce replies_per_source and replies_node */
 
 	/*
 	 * [limits] (DESIGN §2): requests passed to the registrars per source
@@ -78,6 +89,14 @@ struct ss_conf {
 	struct ss_conf_limit replies_per_source;
 	struct ss_conf_limit replies_node;
 	uint32_t sources_table;
+
+	/*
+	 * [sources]: files of IPv4/IPv6 prefixes whose packets pass without
+	 * a rule (allow) or are dropped (deny), before any other decision;
+	 * "" = none.
+	 */
+	char sources_allow[SS_CONF_PATH_MAX];
+	char sources_deny[SS_CONF_PATH_MAX];
 
 	/* [dataplane] */
 	uint32_t idle_sleep_us;			/* 0 = poll flat out (default) */

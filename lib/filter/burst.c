@@ -25,6 +25,7 @@
 
 #include "ss_burst.h"
 #include "ss_net.h"
+#include "ss_sources.h"
 
 /*
  * Frames whose data is prefetched ahead of the one being handled: enough
@@ -142,14 +143,42 @@ ss_worker_ctx_set_limits(struct ss_worker_ctx *w, struct ss_rl *rl)
 }
 
 /*
+ * Monitor mode: the would_* counter of a frame enforce mode would have
+ * answered or dropped, given the "why" counter enforce mode counts.
+ */
+static inline enum ss_ctr
+would_ctr(enum ss_ctr why)
+{
+	switch (why) {
+	case SS_CTR_SENT_423:
+		return SS_CTR_WOULD_423;
+	case SS_CTR_SENT_302:
+		return SS_CTR_WOULD_302;
+	case SS_CTR_DROPPED_NOT_SIP:
+		return SS_CTR_WOULD_DROP_NOT_SIP;
+	case SS_CTR_ACK_ABSORBED:
+		return SS_CTR_WOULD_ACK_ABSORBED;
+	case SS_CTR_DROPPED_SCANNER:
+		return SS_CTR_WOULD_DROP_SCANNER;
+	case SS_CTR_DROPPED_REQUEST_LIMIT:
+		return SS_CTR_WOULD_DROP_REQUEST_LIMIT;
+	case SS_CTR_DROPPED_DENIED:
+		return SS_CTR_WOULD_DROP_DENIED;
+	default:
+		/* the one left: answered and dropped have no other reasons */
+		return SS_CTR_WOULD_DROP_REPLY_LIMIT;
+	}
+}
+
+/*
  * A request that would pass to the registrars: within its source's
  * request limit? Responses, keep-alives and non-SIP never get here.
  */
 static inline enum ss_ctr
 pass_request(struct ss_worker_ctx *w, const struct ss_rl_source *s, uint64_t now,
-		enum ss_ctr *why)
+		uint32_t rules, enum ss_ctr *why)
 {
-	if (!w->limit_requests)
+	if (!w->limit_requests || !(rules & SS_RULE_REQUEST_LIMIT))
 		return SS_CTR_PASSED;
 	if (ss_rl_request(w->rl, s, now))
 		return SS_CTR_PASSED;
@@ -160,10 +189,12 @@ pass_request(struct ss_worker_ctx *w, const struct ss_rl_source *s, uint64_t now
 /*
  * A SIP datagram from the outside port: verdict, then the frame's fate.
  * Returns the group counter (passed, answered or dropped) and sets *why.
+ * In monitor mode an answer is decided but not built: the frame must
+ * leave as it came, and the caller counts it as would_*.
  */
 static inline enum ss_ctr
 sip_datagram(struct ss_worker_ctx *w, struct rte_mbuf *m, const struct ss_net_view *v,
-		struct tally *t, enum ss_ctr *why, uint64_t now)
+		struct tally *t, enum ss_ctr *why, uint64_t now, uint32_t rules)
 {
 	struct ss_filter_result res;
 	struct ss_sip_addr src;
@@ -198,24 +229,31 @@ sip_datagram(struct ss_worker_ctx *w, struct rte_mbuf *m, const struct ss_net_vi
 		if (unlikely(!rte_is_unicast_ether_addr(
 				&rte_pktmbuf_mtod(m, const struct rte_ether_hdr *)->src_addr))) {
 			*why = SS_CTR_PASSED_BAD_SOURCE;
-			return pass_request(w, &s, now, why);
+			return pass_request(w, &s, now, rules, why);
 		}
-		if (w->rl != NULL) {
+		if (w->rl != NULL && (rules & SS_RULE_REPLY_LIMIT)) {
 			if (ss_rl_reply(w->rl, &s, now) != SS_RL_OK) {
 				*why = SS_CTR_DROPPED_REPLY_LIMIT;
 				return SS_CTR_DROPPED;
 			}
 		}
+		if (rules & SS_RULE_MONITOR)
+			return SS_CTR_ANSWERED;
 		if (likely(ss_net_answer(m, v, w->reply, res.reply_len, w->tx_offloads) == 0))
 			return SS_CTR_ANSWERED;
 		/* cannot happen with cap <= room; the frame is as it came */
 		*why = SS_CTR_PASSED_NO_ROOM;
 		return SS_CTR_PASSED;
 	case SS_VERDICT_DROP:
+		/* drop_not_sip = off: garbage goes on, under its own name */
+		if (res.reason == SS_REASON_NOT_SIP && !(rules & SS_RULE_NOT_SIP)) {
+			*why = SS_CTR_PASSED_NOT_SIP;
+			return SS_CTR_PASSED;
+		}
 		return SS_CTR_DROPPED;
 	default:
 		if (res.kind == SS_SIP_REQUEST)
-			return pass_request(w, &s, now, why);
+			return pass_request(w, &s, now, rules, why);
 		return SS_CTR_PASSED;
 	}
 }
@@ -223,14 +261,27 @@ sip_datagram(struct ss_worker_ctx *w, struct rte_mbuf *m, const struct ss_net_vi
 /* One frame from the outside port: its group counter, and *why. */
 static inline enum ss_ctr
 outside_frame(struct ss_worker_ctx *w, struct rte_mbuf *m, struct tally *t, enum ss_ctr *why,
-		uint64_t now)
+		uint64_t now, uint32_t rules, const struct ss_sources *src)
 {
 	struct ss_net_view v;
 	enum ss_net_class c;
 
 	c = ss_net_classify(m, w->sip_ports, w->n_sip_ports, &v);
+	/* DESIGN §2: the lists come before every other decision, for any IP packet */
+	if (src != NULL && v.ip_version != 0) {
+		switch (ss_sources_lookup(src, v.ip_version, v.src_addr)) {
+		case SS_SRC_DENY:
+			*why = SS_CTR_DROPPED_DENIED;
+			return SS_CTR_DROPPED;
+		case SS_SRC_ALLOW:
+			*why = SS_CTR_PASSED_ALLOWED;
+			return SS_CTR_PASSED;
+		default:
+			break;
+		}
+	}
 	if (likely(c == SS_NET_SIP_UDP))
-		return sip_datagram(w, m, &v, t, why, now);
+		return sip_datagram(w, m, &v, t, why, now, rules);
 	*why = class_ctr(c);
 	return SS_CTR_PASSED;
 }
@@ -272,6 +323,8 @@ ss_filter_burst_at(struct ss_worker_ctx *w, unsigned int port, struct rte_mbuf *
 	struct rte_mbuf *drop[SS_BURST_MAX];
 	struct tally t;
 	uint16_t n_drop = 0;
+	const struct ss_sources *src;
+	uint32_t rules;
 	uint16_t i;
 
 	RTE_ASSERT(n <= SS_BURST_MAX);
@@ -282,6 +335,10 @@ ss_filter_burst_at(struct ss_worker_ctx *w, unsigned int port, struct rte_mbuf *
 		return;
 	}
 
+	/* once per burst: a live switch applies from the next burst on */
+	rules = ss_filter_rules(w->filter);
+	/* a reload frees the old lists only after this worker's next quiescent state */
+	src = __atomic_load_n(&w->filter->sources, __ATOMIC_ACQUIRE);
 	memset(&t, 0, sizeof(t));
 	for (i = 0; i < n && i < PREFETCH_AHEAD; i++)
 		rte_prefetch0(rte_pktmbuf_mtod(pkts[i], void *));
@@ -292,7 +349,13 @@ ss_filter_burst_at(struct ss_worker_ctx *w, unsigned int port, struct rte_mbuf *
 
 		if (i + PREFETCH_AHEAD < n)
 			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + PREFETCH_AHEAD], void *));
-		group = outside_frame(w, m, &t, &why, now);
+		group = outside_frame(w, m, &t, &why, now, rules, src);
+		if (unlikely(rules & SS_RULE_MONITOR) && group != SS_CTR_PASSED) {
+			/* as on a plain wire: count the decision, pass the frame */
+			t.c[would_ctr(why)]++;
+			group = SS_CTR_PASSED;
+			why = SS_CTR_PASSED_MONITOR;
+		}
 		t.c[group]++;
 		t.c[why]++;
 		if (group == SS_CTR_PASSED)

@@ -25,6 +25,7 @@
 /* --- Moved table ------------------------------------------------------- */
 
 struct ss_moved;
+struct ss_sources;
 
 /* A table value: where a moved user is now. Immutable once published. */
 struct ss_moved_entry {
@@ -191,8 +192,42 @@ const char *ss_reason_name(enum ss_reason r);
 /* Largest reply over the request: DESIGN §2's amplification bound. */
 #define SS_FILTER_MAX_GROWTH 64
 
-/* Shared, read-only while workers run. */
+/*
+ * Safe rollout: the rules an operator can switch off one by one, and
+ * monitor mode (count what enforce would do, pass everything). Bits of
+ * ss_filter.rules. A rule that is off is not evaluated at all: what it
+ * would have done is neither done nor counted, and the later rules
+ * decide (a scanner's too-brief REGISTER gets its 423 with
+ * drop_scanners off).
+ */
+#define SS_RULE_423		(1u << 0)	/* answer_423 */
+#define SS_RULE_302		(1u << 1)	/* answer_302 */
+#define SS_RULE_NOT_SIP		(1u << 2)	/* drop_not_sip */
+#define SS_RULE_SCANNERS	(1u << 3)	/* drop_scanners */
+#define SS_RULE_REQUEST_LIMIT	(1u << 4)	/* request_limit */
+#define SS_RULE_REPLY_LIMIT	(1u << 5)	/* reply_limit */
+#define SS_RULE_ALL		0x3fu
+#define SS_RULE_MONITOR		(1u << 31)	/* mode = monitor */
+
+/* The rule bits of conf's switches and mode. */
+uint32_t ss_filter_conf_rules(const struct ss_conf *conf);
+
+/* The config key of one rule bit ("answer_423", ...), NULL for none. */
+const char *ss_filter_rule_name(uint32_t bit);
+
+/* The bit of a rule's config key, 0 for no such rule. */
+uint32_t ss_filter_rule_from_name(const char *name);
+
+/* Shared, read-only while workers run, but for rules. */
 struct ss_filter {
+	/*
+	 * SS_RULE_* bits in force. The one field that changes while workers
+	 * run: a telemetry thread stores a whole new word (ss_filter_set_rules),
+	 * workers load it once per burst and ss_filter_process() once per
+	 * message, relaxed: a word is never torn, and a packet judged by the
+	 * previous setting during the switch is harmless.
+	 */
+	uint32_t rules;
 	uint32_t min_expires;
 	uint32_t min_expires_subscribe;
 	uint32_t redirect_methods;	/* 1u << enum ss_sip_method */
@@ -207,6 +242,12 @@ struct ss_filter {
 	 * acquire (a reload swaps it); see ss_moved_ctl.h.
 	 */
 	struct ss_moved *moved;
+	/*
+	 * The source allow/deny lists (ss_sources.h), NULL for none. The
+	 * per-burst stage loads it with acquire once per burst; a reload
+	 * swaps it under RCU.
+	 */
+	struct ss_sources *sources;
 	uint8_t secret[SS_SIP_SECRET_LEN];
 };
 
@@ -222,6 +263,20 @@ struct ss_filter_result {
 
 /* Fill f from a config; moved and secret are the caller's to set. */
 void ss_filter_init(struct ss_filter *f, const struct ss_conf *conf, const struct ss_sip_hs *hs);
+
+/* The rules in force. Any thread, lock-free. */
+static inline uint32_t
+ss_filter_rules(const struct ss_filter *f)
+{
+	return __atomic_load_n(&f->rules, __ATOMIC_RELAXED);
+}
+
+/* Put rules in force while workers run. Control thread; serialise callers. */
+static inline void
+ss_filter_set_rules(struct ss_filter *f, uint32_t rules)
+{
+	__atomic_store_n(&f->rules, rules, __ATOMIC_RELAXED);
+}
 
 /*
  * Decide what to do with the UDP payload msg[0..len) that came from src.

@@ -16,6 +16,8 @@
 #include <errno.h>
 #include <string.h>
 
+#include <rte_common.h>
+
 #include "ss_filter.h"
 
 static const char *const reason_names[SS_REASON_COUNT] = {
@@ -49,6 +51,44 @@ ss_reason_name(enum ss_reason r)
 	return reason_names[r];
 }
 
+static const char *const rule_names[] = {
+	"answer_423", "answer_302", "drop_not_sip", "drop_scanners", "request_limit",
+	"reply_limit",
+};
+
+uint32_t
+ss_filter_conf_rules(const struct ss_conf *conf)
+{
+	uint32_t r = 0;
+
+	r |= conf->answer_423 ? SS_RULE_423 : 0;
+	r |= conf->answer_302 ? SS_RULE_302 : 0;
+	r |= conf->drop_not_sip ? SS_RULE_NOT_SIP : 0;
+	r |= conf->drop_scanners ? SS_RULE_SCANNERS : 0;
+	r |= conf->request_limit ? SS_RULE_REQUEST_LIMIT : 0;
+	r |= conf->reply_limit ? SS_RULE_REPLY_LIMIT : 0;
+	r |= conf->monitor ? SS_RULE_MONITOR : 0;
+	return r;
+}
+
+const char *
+ss_filter_rule_name(uint32_t bit)
+{
+	for (unsigned int i = 0; i < RTE_DIM(rule_names); i++)
+		if (bit == 1u << i)
+			return rule_names[i];
+	return NULL;
+}
+
+uint32_t
+ss_filter_rule_from_name(const char *name)
+{
+	for (unsigned int i = 0; i < RTE_DIM(rule_names); i++)
+		if (strcmp(name, rule_names[i]) == 0)
+			return 1u << i;
+	return 0;
+}
+
 void
 ss_filter_init(struct ss_filter *f, const struct ss_conf *conf, const struct ss_sip_hs *hs)
 {
@@ -59,6 +99,7 @@ ss_filter_init(struct ss_filter *f, const struct ss_conf *conf, const struct ss_
 	f->redirect_methods = conf->redirect_methods &
 		~((1u << SS_SIP_M_REGISTER) | (1u << SS_SIP_M_ACK) | (1u << SS_SIP_M_CANCEL));
 	f->drop_scanners = conf->drop_scanners;
+	f->rules = ss_filter_conf_rules(conf);
 	f->hs = hs;
 }
 
@@ -129,7 +170,7 @@ redirect_rule(const struct ss_filter *f, struct ss_sip_msg *sm,
 }
 
 static enum ss_reason
-request_rules(const struct ss_filter *f, struct ss_sip_scratch *scratch,
+request_rules(const struct ss_filter *f, uint32_t rules, struct ss_sip_scratch *scratch,
 		struct ss_sip_msg *sm, const struct ss_moved_entry **entry)
 {
 	enum ss_reason r = SS_REASON_NO_RULE;
@@ -137,14 +178,16 @@ request_rules(const struct ss_filter *f, struct ss_sip_scratch *scratch,
 	/* a version other than SIP/2.0 is the registrar's to reject (505) */
 	if (sm->flags & SS_SIP_F_VERSION)
 		return SS_REASON_NO_RULE;
+	/* answer_423 = off: no expiry is judged, as if no rule applied */
 	if (sm->method == SS_SIP_M_REGISTER)
-		return register_rule(f, scratch, sm);
-	if (sm->method == SS_SIP_M_SUBSCRIBE) {
+		return (rules & SS_RULE_423) ? register_rule(f, scratch, sm) : SS_REASON_NO_RULE;
+	if (sm->method == SS_SIP_M_SUBSCRIBE && (rules & SS_RULE_423)) {
 		r = subscribe_rule(f, sm);
 		if (r == SS_REASON_TOO_BRIEF)
 			return r;
 	}
-	if (f->redirect_methods & (1u << sm->method))
+	/* answer_302 = off: no lookup either, so it costs nothing */
+	if ((rules & SS_RULE_302) && (f->redirect_methods & (1u << sm->method)))
 		return redirect_rule(f, sm, entry);
 	return r;
 }
@@ -244,7 +287,7 @@ answer(const struct ss_filter *f, const struct ss_sip_msg *sm, const struct ss_s
  * the header fields only for the methods whose rules need them.
  */
 static bool
-header_section(const struct ss_filter *f, struct ss_sip_msg *sm)
+header_section(bool scanners, struct ss_sip_msg *sm)
 {
 	switch (sm->kind) {
 	case SS_SIP_KEEPALIVE:
@@ -255,7 +298,7 @@ header_section(const struct ss_filter *f, struct ss_sip_msg *sm)
 		if (NEEDS_HEADERS & (1u << sm->method))
 			return ss_sip_parse_headers(sm);
 		/* the same pass finds the User-Agent, when scanners are dropped */
-		return f->drop_scanners ? ss_sip_find_end_ua(sm) : ss_sip_find_end(sm);
+		return scanners ? ss_sip_find_end_ua(sm) : ss_sip_find_end(sm);
 	default:
 		return false;
 	}
@@ -267,13 +310,15 @@ ss_filter_process(const struct ss_filter *f, struct ss_sip_scratch *scratch,
 		char *out, size_t out_cap, struct ss_filter_result *res)
 {
 	const struct ss_moved_entry *entry = NULL;
+	uint32_t rules = ss_filter_rules(f);
+	bool scanners = f->drop_scanners && (rules & SS_RULE_SCANNERS);
 
 	res->verdict = SS_VERDICT_PASS;
 	res->reply_len = 0;
 	res->code = 0;
 	res->kind = (uint8_t)ss_sip_parse_start(sm, msg, len);
 	res->method = sm->method;
-	if (!header_section(f, sm)) {
+	if (!header_section(scanners, sm)) {
 		res->kind = SS_SIP_NOT_SIP;
 		res->verdict = SS_VERDICT_DROP;
 		res->reason = SS_REASON_NOT_SIP;
@@ -290,7 +335,7 @@ ss_filter_process(const struct ss_filter *f, struct ss_sip_scratch *scratch,
 		break;
 	}
 	/* DESIGN §2: after "a SIP response → pass", before the ACK absorb */
-	if (f->drop_scanners && ss_sip_is_scanner(sm, f->hs, scratch)) {
+	if (scanners && ss_sip_is_scanner(sm, f->hs, scratch)) {
 		res->verdict = SS_VERDICT_DROP;
 		res->reason = SS_REASON_SCANNER;
 		return;
@@ -305,7 +350,7 @@ ss_filter_process(const struct ss_filter *f, struct ss_sip_scratch *scratch,
 		}
 		return;
 	}
-	res->reason = (uint8_t)request_rules(f, scratch, sm, &entry);
+	res->reason = (uint8_t)request_rules(f, rules, scratch, sm, &entry);
 	if (res->reason != SS_REASON_TOO_BRIEF && res->reason != SS_REASON_MOVED)
 		return;
 	res->code = res->reason == SS_REASON_TOO_BRIEF ? 423 : 302;

@@ -13,7 +13,9 @@
  *
  * Any failure closes the connection and returns the backoff; the table
  * in service is never touched by a failure, only replaced by a complete
- * load or changed by an applied log entry.
+ * load or changed by an applied log entry. One exception to "Redis is
+ * the table": a Redis that lost both keys (kept, see keep_table()) is
+ * not taken until a writer writes again.
  */
 
 #include <errno.h>

@@ -27,6 +27,7 @@ static const char *const ctr_names[SS_CTR_COUNT] = {
 	[SS_CTR_DROPPED_SCANNER] = "dropped_scanner",
 	[SS_CTR_DROPPED_REQUEST_LIMIT] = "dropped_request_limit",
 	[SS_CTR_DROPPED_REPLY_LIMIT] = "dropped_reply_limit",
+	[SS_CTR_DROPPED_DENIED] = "dropped_denied",
 	[SS_CTR_PASSED_FROM_INSIDE] = "passed_from_inside",
 	[SS_CTR_PASSED_OTHER] = "passed_other",
 	[SS_CTR_UNFILTERED_TCP] = "unfiltered_tcp",
@@ -50,6 +51,9 @@ static const char *const ctr_names[SS_CTR_COUNT] = {
 	[SS_CTR_PASSED_SCAN_ERROR] = "passed_scan_error",
 	[SS_CTR_PASSED_TRUNCATED] = "passed_truncated",
 	[SS_CTR_PASSED_BAD_SOURCE] = "passed_bad_source",
+	[SS_CTR_PASSED_ALLOWED] = "passed_allowed",
+	[SS_CTR_PASSED_NOT_SIP] = "passed_not_sip",
+	[SS_CTR_PASSED_MONITOR] = "passed_monitor",
 	[SS_CTR_REQ_OTHER] = "req_other",
 	[SS_CTR_REQ_INVITE] = "req_invite",
 	[SS_CTR_REQ_ACK] = "req_ack",
@@ -65,6 +69,14 @@ static const char *const ctr_names[SS_CTR_COUNT] = {
 	[SS_CTR_REQ_UPDATE] = "req_update",
 	[SS_CTR_REQ_MESSAGE] = "req_message",
 	[SS_CTR_REQ_REFER] = "req_refer",
+	[SS_CTR_WOULD_423] = "would_423",
+	[SS_CTR_WOULD_302] = "would_302",
+	[SS_CTR_WOULD_DROP_NOT_SIP] = "would_drop_not_sip",
+	[SS_CTR_WOULD_ACK_ABSORBED] = "would_ack_absorbed",
+	[SS_CTR_WOULD_DROP_SCANNER] = "would_drop_scanner",
+	[SS_CTR_WOULD_DROP_REQUEST_LIMIT] = "would_drop_request_limit",
+	[SS_CTR_WOULD_DROP_REPLY_LIMIT] = "would_drop_reply_limit",
+	[SS_CTR_WOULD_DROP_DENIED] = "would_drop_denied",
 };
 
 const char *

@@ -18,6 +18,12 @@
  * over the whole node, once the TX buffers are drained. Requests seen by
  * method (req_*) count SIP requests parsed on the outside port, whatever
  * their fate.
+ *
+ * would_* count what enforce mode would have done with a frame that
+ * passed in monitor mode (passed_monitor), one would_* per such frame:
+ *   passed_monitor == sum(SS_CTR_WOULD_FIRST .. SS_CTR_WOULD_LAST)
+ * and each would_* equals, for the same traffic, its enforce counter
+ * (would_423 ~ sent_423, would_drop_scanner ~ dropped_scanner, ...).
  */
 
 #pragma once
@@ -40,6 +46,7 @@ enum ss_ctr {
 	SS_CTR_DROPPED_SCANNER,		/* request from a scanner */
 	SS_CTR_DROPPED_REQUEST_LIMIT,	/* source over its request limit */
 	SS_CTR_DROPPED_REPLY_LIMIT,	/* source or node over its reply limit */
+	SS_CTR_DROPPED_DENIED,		/* source on the deny list */
 
 	/* why a frame passed (sum == passed) */
 	SS_CTR_PASSED_FROM_INSIDE,	/* came in on the inside port: never filtered */
@@ -65,6 +72,9 @@ enum ss_ctr {
 	SS_CTR_PASSED_SCAN_ERROR,	/* Hyperscan failed: the registrar decides */
 	SS_CTR_PASSED_TRUNCATED,	/* earned a reply, body shorter than Content-Length */
 	SS_CTR_PASSED_BAD_SOURCE,	/* earned a reply, source no unicast address/port */
+	SS_CTR_PASSED_ALLOWED,		/* source on the allow list: no rule applied */
+	SS_CTR_PASSED_NOT_SIP,		/* garbage on a SIP port, drop_not_sip = off */
+	SS_CTR_PASSED_MONITOR,		/* monitor mode: enforce would not have passed it */
 
 	/* SIP requests seen on the outside port, in enum ss_sip_method order */
 	SS_CTR_REQ_OTHER,
@@ -83,15 +93,27 @@ enum ss_ctr {
 	SS_CTR_REQ_MESSAGE,
 	SS_CTR_REQ_REFER,
 
+	/* monitor mode: what enforce would have done (sum == passed_monitor) */
+	SS_CTR_WOULD_423,
+	SS_CTR_WOULD_302,
+	SS_CTR_WOULD_DROP_NOT_SIP,
+	SS_CTR_WOULD_ACK_ABSORBED,
+	SS_CTR_WOULD_DROP_SCANNER,
+	SS_CTR_WOULD_DROP_REQUEST_LIMIT,
+	SS_CTR_WOULD_DROP_REPLY_LIMIT,
+	SS_CTR_WOULD_DROP_DENIED,
+
 	SS_CTR_COUNT,
 
 	/* ranges of the groups above */
 	SS_CTR_DROP_FIRST = SS_CTR_DROPPED_NOT_SIP,
-	SS_CTR_DROP_LAST = SS_CTR_DROPPED_REPLY_LIMIT,
+	SS_CTR_DROP_LAST = SS_CTR_DROPPED_DENIED,
 	SS_CTR_PASS_FIRST = SS_CTR_PASSED_FROM_INSIDE,
-	SS_CTR_PASS_LAST = SS_CTR_PASSED_BAD_SOURCE,
+	SS_CTR_PASS_LAST = SS_CTR_PASSED_MONITOR,
 	SS_CTR_REQ_FIRST = SS_CTR_REQ_OTHER,
 	SS_CTR_REQ_LAST = SS_CTR_REQ_REFER,
+	SS_CTR_WOULD_FIRST = SS_CTR_WOULD_423,
+	SS_CTR_WOULD_LAST = SS_CTR_WOULD_DROP_DENIED,
 };
 
 _Static_assert(SS_CTR_REQ_LAST - SS_CTR_REQ_FIRST + 1 == SS_SIP_M_COUNT,

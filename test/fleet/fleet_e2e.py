@@ -11,8 +11,8 @@ with `sipshield-cli moved get` and telemetry's /sipshield/moved/get,
 counts and sync state from /sipshield/moved/count and /sipshield/fleet.
 
 Usage: fleet_e2e.py SIPSHIELD SIPSHIELD_CLI SCENARIO [--keep]
-Scenarios: cli, sync, redis_outage, node_outage, client_kill, trim, start_down,
-bad_entries. Exit 0 with TAP on stdout; `1..0 # SKIP` without redis-server.
+Scenarios: cli, sync, redis_outage, redis_lost, node_outage, client_kill, trim,
+start_down, bad_entries. Exit 0 with TAP on stdout; `1..0 # SKIP` without redis-server.
 """
 
 import json
@@ -203,6 +203,35 @@ def sc_redis_outage(fl, tap):
              n.get("user3@example.com") is None for n in (a, b))
     tap.check(ok, "changes made after the outage reach both nodes")
     tap.check([n.fleet()["outages"] for n in (a, b)] == [1, 1], "one outage each, in total")
+
+
+def sc_redis_lost(fl, tap):
+    """Redis back without its data: tables kept until the next write, then Redis's."""
+    r = fl.redis().start()
+    w = Writer(r.client())
+    a, b = two_nodes(fl, r.conf_value)
+    for i in range(20):
+        w.add("kept%d@example.com" % i, "sip:kept%d@pbx.example.net" % i)
+    wait_sync([a, b], w)
+    w.r.close()
+    r.stop()
+    shutil.rmtree(r.dir)
+    os.makedirs(r.dir)
+    r.start()
+    w = Writer(r.client())
+    wait_until(lambda: all(n.fleet()["connected"] == 1 and
+                           "lost its data" in n.fleet()["last_error"] for n in (a, b)),
+               what="the nodes to see an empty Redis")
+    tap.check(all(n.count() == 20 and n.get("kept3@example.com") is not None for n in (a, b)),
+              "Redis came back empty: both nodes keep their 20 entries and say why",
+              [n.fleet()["last_error"] for n in (a, b)])
+    w.add("first@example.com", "sip:first@new.example.net")
+    wait_sync([a, b], w)
+    diffs = table_diff(a, w.table()) + table_diff(b, w.table())
+    tap.check(not diffs, "at the first write they take Redis's table as it now is", *diffs)
+    w.add("second@example.com", "sip:second@new.example.net")
+    wait_sync([a, b], w)
+    tap.check(all(n.count() == 2 for n in (a, b)), "and follow it from there")
 
 
 def sc_node_outage(fl, tap):
@@ -491,6 +520,7 @@ SCENARIOS = {
     "cli": sc_cli,
     "sync": sc_sync,
     "redis_outage": sc_redis_outage,
+    "redis_lost": sc_redis_lost,
     "node_outage": sc_node_outage,
     "client_kill": sc_client_kill,
     "trim": sc_trim,
