@@ -34,6 +34,21 @@ struct scrape {
 	json_t *worker[WORKERS_MAX];	/* /sipshield/worker,<i> */
 	unsigned int n;
 	json_t *ports;			/* /sipshield/ports */
+	json_t *fleet;			/* /sipshield/fleet */
+};
+
+/* DESIGN §4's fleet sync counters, and two gauges, from /sipshield/fleet. */
+static const struct {
+	const char *name;
+	bool counter;
+	const char *text;
+} fleet_metrics[] = {
+	{"changes_applied", true, "Moved-table changes applied from the fleet's Redis stream."},
+	{"bad_entries", true, "Entries in Redis skipped as invalid."},
+	{"outages", true, "Times the connection to Redis was lost."},
+	{"full_loads", true, "Times the whole table was loaded from Redis."},
+	{"connected", false, "1 while the node is connected to the fleet's Redis."},
+	{"entries", false, "Entries in the moved table this node holds."},
 };
 
 struct help {
@@ -255,12 +270,33 @@ put_ethdev(FILE *f, const struct scrape *s)
 	}
 }
 
+/* sipshield_fleet_*: only on a node with a [fleet] section. */
+static void
+put_fleet(FILE *f, const struct scrape *s)
+{
+	uint64_t enabled = 0, v;
+	char metric[64];
+
+	if (!cli_json_u64(json_object_get(s->fleet, "enabled"), &enabled) || enabled == 0)
+		return;
+	for (size_t k = 0; k < sizeof(fleet_metrics) / sizeof(fleet_metrics[0]); k++) {
+		if (!cli_json_u64(json_object_get(s->fleet, fleet_metrics[k].name), &v))
+			continue;
+		snprintf(metric, sizeof(metric), "sipshield_fleet_%s%s", fleet_metrics[k].name,
+				fleet_metrics[k].counter ? "_total" : "");
+		fprintf(f, "# HELP %s %s\n", metric, fleet_metrics[k].text);
+		fprintf(f, "# TYPE %s %s\n", metric, fleet_metrics[k].counter ? "counter" : "gauge");
+		fprintf(f, "%s %" PRIu64 "\n", metric, v);
+	}
+}
+
 static void
 scrape_free(struct scrape *s)
 {
 	for (unsigned int i = 0; i < s->n; i++)
 		json_decref(s->worker[i]);
 	json_decref(s->ports);
+	json_decref(s->fleet);
 	memset(s, 0, sizeof(*s));
 }
 
@@ -285,7 +321,9 @@ collect(struct cli_tel *t, struct scrape *s)
 		if (cli_tel_call(t, "/sipshield/worker", index, &s->worker[s->n]) < 0)
 			return -1;
 	}
-	return cli_tel_call(t, "/sipshield/ports", NULL, &s->ports);
+	if (cli_tel_call(t, "/sipshield/ports", NULL, &s->ports) < 0)
+		return -1;
+	return cli_tel_call(t, "/sipshield/fleet", NULL, &s->fleet);
 }
 
 /* The exposition as text; NULL after a message. */
@@ -301,6 +339,7 @@ render(const struct scrape *s, size_t *len)
 	}
 	put_counters(f, s);
 	put_ethdev(f, s);
+	put_fleet(f, s);
 	if (fclose(f) != 0) {
 		fprintf(stderr, WHO ": out of memory\n");
 		free(text);

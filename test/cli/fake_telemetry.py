@@ -139,6 +139,11 @@ class Node:
         return out
 
 
+# a node following a fleet's table (/sipshield/fleet, issue 8)
+FLEET = {'enabled': 1, 'connected': 1, 'synced': 1, 'entries': 1200,
+         'changes_applied': 37, 'bad_entries': 2, 'outages': 1, 'full_loads': 3}
+
+
 def unescape(s):
     return urllib.parse.unquote(s)
 
@@ -195,6 +200,7 @@ def handle(node, cmd, params, k):
         '/sipshield/moved/del': lambda: moved_del(node, params),
         '/sipshield/moved/reload': lambda: moved_count(node, params),
         '/sipshield/moved/count': lambda: moved_count(node, params),
+        '/sipshield/fleet': lambda: FLEET,
     }
     fn = simple.get(cmd)
     return fn() if fn is not None else None

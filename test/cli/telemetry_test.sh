@@ -379,8 +379,13 @@ prom_errors() {
 			metric=${BASH_REMATCH[1]}
 			[ -n "${typed[$metric]:-}" ] && echo "$lineno: second TYPE for $metric"
 			[ "$metric" != "$current" ] && echo "$lineno: TYPE $metric not after its HELP"
-			[ "${BASH_REMATCH[2]}" != counter ] && echo "$lineno: $metric is not a counter"
-			[[ $metric == *_total ]] || echo "$lineno: counter $metric does not end in _total"
+			if [ "${BASH_REMATCH[2]}" = counter ]; then
+				[[ $metric == *_total ]] || echo "$lineno: counter $metric does not end in _total"
+			else
+				# the only gauges: the fleet's connection state and table size
+				[[ $metric =~ ^sipshield_fleet_(connected|entries)$ ]] ||
+					echo "$lineno: $metric is not a counter"
+			fi
 			typed[$metric]=1
 		elif [[ $line =~ ^($name_re)\{($label_re(,$label_re)*)\}\ ([0-9]+)$ ]]; then
 			metric=${BASH_REMATCH[1]}
@@ -393,6 +398,12 @@ prom_errors() {
 				[[ ${BASH_REMATCH[2]} =~ ^worker=\"[0-9]+\",port=\"(outside|inside)\"$ ]] ||
 					echo "$lineno: worker labels: $line"
 			fi
+			sampled[$metric]=1
+		elif [[ $line =~ ^(sipshield_fleet_[a-z_]+)\ ([0-9]+)$ ]]; then
+			# one node-wide series each: no labels
+			metric=${BASH_REMATCH[1]}
+			[ "$metric" != "$current" ] && echo "$lineno: sample of $metric away from its HELP/TYPE"
+			[ -z "${typed[$metric]:-}" ] && echo "$lineno: sample of $metric before its TYPE"
 			sampled[$metric]=1
 		else
 			echo "$lineno: not a HELP, TYPE or sample line: $line"
@@ -409,8 +420,13 @@ else
 	not_ok "prometheus: every line a HELP, TYPE or sample; HELP/TYPE once per metric, before its samples" \
 		"$(head -20 <<<"$errors")"
 fi
-check "prometheus: 57 metrics, 212 samples" [ "$(grep -c '^# TYPE' "$tmp/prom")" -eq 57 -a \
-	"$(grep -vc '^#' "$tmp/prom")" -eq 212 ]
+check "prometheus: 63 metrics, 218 samples" [ "$(grep -c '^# TYPE' "$tmp/prom")" -eq 63 -a \
+	"$(grep -vc '^#' "$tmp/prom")" -eq 218 ]
+check "prometheus: the fleet's sync counters and gauges" \
+	grep -qxF -e 'sipshield_fleet_changes_applied_total 37' -e 'sipshield_fleet_outages_total 1' \
+	-e 'sipshield_fleet_full_loads_total 3' -e 'sipshield_fleet_bad_entries_total 2' \
+	-e 'sipshield_fleet_connected 1' -e 'sipshield_fleet_entries 1200' "$tmp/prom"
+check "prometheus: all six fleet series" [ "$(grep -c '^sipshield_fleet_' "$tmp/prom")" -eq 6 ]
 check "prometheus: a worker counter" \
 	grep -qxF 'sipshield_rx_total{worker="0",port="outside"} 1000' "$tmp/prom"
 check "prometheus: its HELP" \
