@@ -31,6 +31,7 @@
 #include <rte_ring.h>
 
 #include "ss_burst.h"
+#include "ss_sources.h"
 #include "ss_conf.h"
 #include "ss_filter.h"
 #include "ss_moved_ctl.h"
@@ -100,6 +101,8 @@ struct bench_opts {
 	const char *json_out;		/* --json-out FILE: JSON there, tables on stdout */
 	bool verbose;			/* --verbose */
 	uint32_t min_expires;		/* --min-expires */
+	uint32_t sources;		/* --sources N: deny-list prefixes (0: no lists) */
+	bool monitor;			/* --monitor: mode = monitor */
 };
 
 /* One prepared frame: copied into an mbuf by the feeder. */
@@ -236,6 +239,8 @@ struct bench {
 	struct ss_filter filter;
 	unsigned int n_agents;		/* scanner User-Agent patterns compiled */
 	struct ss_moved_ctl *moved_ctl;
+	struct ss_sources *sources;	/* --sources: the lists in filter.sources */
+	double sources_load_s;
 	struct rte_rcu_qsbr *qs;
 	char tmpdir[256];		/* the generated moved table lives here */
 	char moved_path[320];

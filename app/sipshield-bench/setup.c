@@ -37,6 +37,53 @@
 
 #define MOVED_HEADROOM_MIN 1024	/* as the data plane: room for live adds */
 
+/*
+ * --sources N: a deny list of N distinct prefixes, never in the traffic's
+ * 10.0.0.0/8: /32s in 100.64.0.0/10, /24s from 20.0.0.0 on, /64s in
+ * 2001:db8::/32, each spread by a multiplicative hash so that they do not
+ * share a few tbl8 groups. Loaded as sipshield loads its lists.
+ */
+static int
+sources_setup(struct bench *b, char *err, size_t errlen)
+{
+	char path[] = "/tmp/sipshield-bench-deny-XXXXXX";
+	uint64_t t0;
+	int fd = mkstemp(path);
+	FILE *f = fd < 0 ? NULL : fdopen(fd, "w");
+
+	if (f == NULL) {
+		snprintf(err, errlen, "cannot write the deny list: %s", strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -EIO;
+	}
+	for (uint32_t i = 0; i < b->o.sources; i++) {
+		/* odd multipliers are bijections mod 2^k: distinct in, distinct out */
+		uint32_t h22 = (i * 2654435761u) & 0x3fffff;
+		uint32_t h20 = (i * 2246822519u) & 0xfffff;
+		uint32_t h32 = i * 3266489917u;
+
+		if (i % 10 == 9)
+			fprintf(f, "2001:db8:%x:%x::/64\n", h32 >> 16, h32 & 0xffff);
+		else if (i % 2 == 0)
+			fprintf(f, "100.%u.%u.%u\n", 64 + (h22 >> 16), (h22 >> 8) & 0xff, h22 & 0xff);
+		else
+			fprintf(f, "%u.%u.%u.0/24\n", 20 + (h20 >> 16), (h20 >> 8) & 0xff, h20 & 0xff);
+	}
+	fclose(f);
+	t0 = rte_get_tsc_cycles();
+	b->sources = ss_sources_build(NULL, path, SOCKET_ID_ANY, err, errlen);
+	b->sources_load_s = (double)(rte_get_tsc_cycles() - t0) / b->hz;
+	unlink(path);
+	if (b->sources == NULL)
+		return -EINVAL;
+	b->filter.sources = b->sources;
+	fprintf(stderr, "sipshield-bench: deny list of %u prefixes (%u IPv4, %u IPv6, duplicates "
+			"merged) loaded in %.3f s\n", b->o.sources, b->sources->n[1][0],
+			b->sources->n[1][1], b->sources_load_s);
+	return 0;
+}
+
 int
 bench_filter_setup(struct bench *b, char *err, size_t errlen)
 {
@@ -62,7 +109,13 @@ bench_filter_setup(struct bench *b, char *err, size_t errlen)
 			return ret;
 		b->n_agents = (unsigned int)ret;
 	}
+	b->conf.monitor = b->o.monitor;
 	ss_filter_init(&b->filter, &b->conf, b->hs);
+	if (b->o.sources != 0) {
+		ret = sources_setup(b, err, errlen);
+		if (ret < 0)
+			return ret;
+	}
 	/* a fixed secret: the tags, and so the replies, are the same every run */
 	for (unsigned int i = 0; i < sizeof(b->filter.secret); i++)
 		b->filter.secret[i] = (uint8_t)(0xa5 ^ (i * 29));
@@ -269,6 +322,9 @@ bench_release(struct bench *b)
 	}
 	ss_moved_ctl_free(b->moved_ctl);
 	b->moved_ctl = NULL;
+	ss_sources_free(b->sources);
+	b->sources = NULL;
+	b->filter.sources = NULL;
 	ss_sip_hs_free(b->hs);
 	b->hs = NULL;
 	rte_free(b->qs);

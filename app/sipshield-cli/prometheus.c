@@ -92,6 +92,18 @@ static const struct help ctr_help[] = {
 	{"passed_not_moved", "Requests passed: user not in the moved table."},
 	{"passed_uri_unusable", "Requests passed: the Request-URI gives no moved-table key."},
 	{"passed_scan_error", "Requests passed: Hyperscan failed, the registrar decides."},
+	{"dropped_denied", "Frames dropped: source on the deny list."},
+	{"passed_allowed", "Frames passed: source on the allow list, no rule applied."},
+	{"passed_not_sip", "Frames passed: not SIP on a SIP port, drop_not_sip off."},
+	{"passed_monitor", "Frames passed in monitor mode that enforce mode would answer or drop."},
+	{"would_423", "Monitor mode: 423 replies enforce mode would have sent."},
+	{"would_302", "Monitor mode: 302 replies enforce mode would have sent."},
+	{"would_drop_not_sip", "Monitor mode: frames enforce mode would drop as not SIP."},
+	{"would_ack_absorbed", "Monitor mode: ACKs enforce mode would absorb."},
+	{"would_drop_scanner", "Monitor mode: requests enforce mode would drop as a scanner's."},
+	{"would_drop_request_limit", "Monitor mode: requests enforce mode would drop, request limit."},
+	{"would_drop_reply_limit", "Monitor mode: requests enforce mode would drop, reply limit."},
+	{"would_drop_denied", "Monitor mode: frames enforce mode would drop, deny list."},
 };
 
 /* rte_eth_stats, as /sipshield/ports names them. */

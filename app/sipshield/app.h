@@ -95,6 +95,18 @@ struct app_worker {
 	 * worker's alone; telemetry reads its published top list.
 	 */
 	struct ss_rl *rl;
+	/*
+	 * Loop rounds done: written by the worker (relaxed store, once a
+	 * round), read by the watchdog (relaxed load). A worker whose count
+	 * stops moving stops the systemd watchdog pings.
+	 */
+	uint64_t loops;
+	/*
+	 * Test-only hook: while non-zero the worker stands still (RCU
+	 * offline, loops frozen). Written only by /sipshield/test/hold_worker,
+	 * which exists only with SIPSHIELD_TEST_HOOKS=1 in the environment.
+	 */
+	uint32_t hold;
 	struct ss_worker_ctx ctx;	/* per-burst stage state and counters */
 };
 
@@ -184,6 +196,15 @@ int app_worker_main(void *arg);
 
 /* monitor.c: main lcore, or a control thread when main is the worker */
 void app_monitor(struct app *a);
+
+/*
+ * watchdog.c: systemd's notify protocol (sd_notify). READY=1 once the
+ * ports are up and the workers run; WATCHDOG=1 every half WatchdogSec,
+ * but only while every polling worker's loop count keeps moving. Without
+ * NOTIFY_SOCKET (not under systemd) both do nothing. Monitor only.
+ */
+void app_watchdog_ready(struct app *a);
+void app_watchdog_tick(struct app *a, double now);
 
 /* report.c */
 void app_print_banner(const struct app *a);

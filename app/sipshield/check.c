@@ -3,12 +3,15 @@
  */
 
 /*
- * `sipshield --check-config --config FILE`: what start-up reads, read the
- * same way, with nothing started. The systemd unit runs it before every
+ * `sipshield --check-config --config FILE`: what start-up reads (config,
+ * tag secret, moved table, source lists, scanner patterns, the fleet's
+ * password file), read the same way, with nothing started. The systemd unit runs it before every
  * (re)start, so a typo keeps the running data plane up instead of
- * stopping it. No EAL: the moved table is checked line by line with the
- * parser start-up uses (no rte_hash), so it needs no hugepages, no NIC and
- * no other instance's runtime directory.
+ * stopping it. No EAL: the moved table and the source lists are checked
+ * line by line with the parsers start-up uses (no rte_hash, no LPM), so
+ * it needs no hugepages, no NIC and no other instance's runtime
+ * directory. What only building the tables finds (a prefix on both
+ * source lists) is left to start-up and to the reload.
  *
  * Unlike start-up, a check goes on after a bad moved-table line: an
  * operator fixing a file wants every line at once.

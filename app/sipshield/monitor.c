@@ -34,11 +34,13 @@ app_monitor(struct app *a)
 	double start = now_s(), last_print = start, last_move = start;
 	uint64_t print_rx = 0, idle_rx = 0;
 
+	app_watchdog_ready(a);
 	while (!app_quit_requested()) {
 		double t;
 
 		rte_delay_us_sleep(TICK_US);
 		t = now_s();
+		app_watchdog_tick(a, t);
 		if (a->args.stats_interval != 0 && t - last_print >= a->args.stats_interval) {
 			app_print_summary(a, t - last_print, &print_rx);
 			last_print = t;

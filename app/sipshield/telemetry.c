@@ -820,6 +820,34 @@ do_sources_reload(const char *cmd, const char *params, struct rte_tel_data *d)
 	return reply_sources(d, tel_app);
 }
 
+/* --- Test hook ---------------------------------------------------------- */
+
+/*
+ * /sipshield/test/hold_worker,<index>,<1|0>: hold a worker still, or let
+ * it go, so that a test sees the watchdog notice a stuck worker. Only
+ * registered with SIPSHIELD_TEST_HOOKS=1 in the environment.
+ */
+static int
+do_hold_worker(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	unsigned int idx;
+	char *end;
+	unsigned long v;
+	int hold;
+
+	RTE_SET_USED(cmd);
+	if (params == NULL)
+		return reply_error(d, "usage: /sipshield/test/hold_worker,<index>,<1|0>");
+	v = strtoul(params, &end, 10);
+	if (end == params || *end != ',' || (end[1] != '0' && end[1] != '1') || end[2] != '\0' ||
+			v >= tel_app->n_workers)
+		return reply_error(d, "usage: /sipshield/test/hold_worker,<index>,<1|0>");
+	idx = (unsigned int)v;
+	hold = end[1] - '0';
+	__atomic_store_n(&tel_app->worker[idx]->hold, (uint32_t)hold, __ATOMIC_RELAXED);
+	return reply_ok(d);
+}
+
 /* --- Mode and rule switches (Safe rollout) ------------------------------ */
 
 /*
@@ -920,6 +948,7 @@ TEL_CMD(moved_reload)
 TEL_CMD(moved_count)
 TEL_CMD(fleet)
 TEL_CMD(mode)
+TEL_CMD(hold_worker)
 TEL_CMD(sources)
 TEL_CMD(sources_reload)
 TEL_CMD(rule)
@@ -969,6 +998,14 @@ app_telemetry_register(struct app *a, char *err, size_t errlen)
 					commands[i].cmd);
 			return -EINVAL;
 		}
+	}
+	/* tests only: never offered to an operator by accident */
+	if (getenv("SIPSHIELD_TEST_HOOKS") != NULL &&
+			strcmp(getenv("SIPSHIELD_TEST_HOOKS"), "1") == 0 &&
+			rte_telemetry_register_cmd("/sipshield/test/hold_worker", cmd_hold_worker,
+				"Test hook: hold a worker still. Parameters: index,1|0.") != 0) {
+		snprintf(err, errlen, "cannot register telemetry command /sipshield/test/hold_worker");
+		return -EINVAL;
 	}
 	return 0;
 }

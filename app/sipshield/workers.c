@@ -284,6 +284,16 @@ app_worker_main(void *arg)
 		uint32_t got = 0;
 		uint64_t now;
 
+		if (unlikely(__atomic_load_n(&w->hold, __ATOMIC_RELAXED) != 0)) {
+			/* test hook: a stuck worker, as the watchdog must notice it */
+			rte_rcu_qsbr_thread_offline(w->qs, w->index);
+			while (__atomic_load_n(&w->hold, __ATOMIC_RELAXED) != 0 &&
+					!app_quit_requested())
+				rte_delay_us_sleep(1000);
+			rte_rcu_qsbr_thread_online(w->qs, w->index);
+		}
+		__atomic_store_n(&w->loops, w->loops + 1, __ATOMIC_RELAXED);
+
 		for (unsigned int i = 0; i < w->n_rxq; i++)
 			got += poll_queue(w, &w->rxq[i], &out);
 

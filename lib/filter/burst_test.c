@@ -306,6 +306,77 @@ test_scanner(void **state)
 }
 
 /*
+ * Safe rollout at the burst: monitor mode passes every frame untouched and
+ * counts would_*; a rule switched off is not applied; both take effect
+ * from the next burst, with the filter's one word changed in between.
+ */
+static void
+test_monitor_and_rules(void **state)
+{
+	struct rte_mbuf *pkts[4], *copy[4];
+	struct ss_burst_out out;
+	char scan[1024];
+	uint8_t before[4][2048];
+	uint32_t len[4];
+	struct outcome o;
+	struct ss_rl *rl = worker_with((struct ss_conf_limit){0, 0},
+			(struct ss_conf_limit){1000, 2000}, (struct ss_conf_limit){1000000, 2000000});
+	uint32_t saved = ss_filter_rules(&filter);
+
+	(void)state;
+	snprintf(scan, sizeof(scan), "%s", register_30("m1"));
+	memcpy(strstr(scan, "burst_test/1.0"), "sipvicious/0.3", 14);
+
+	/* monitor: a 423, a scanner, garbage, a pass: all four leave as they came */
+	ss_filter_set_rules(&filter, saved | SS_RULE_MONITOR);
+	pkts[0] = sip(&A, register_30("m2"));
+	pkts[1] = sip(&A, scan);
+	pkts[2] = sip(&A, "garbage\r\n\r\n");
+	pkts[3] = sip(&A, invite_zed);
+	for (int i = 0; i < 4; i++) {
+		len[i] = rte_pktmbuf_data_len(pkts[i]);
+		memcpy(before[i], rte_pktmbuf_mtod(pkts[i], void *), len[i]);
+		copy[i] = pkts[i];
+	}
+	ss_filter_burst_at(w, SS_PORT_OUTSIDE, pkts, 4, &out, 0);
+	assert_int_equal(out.n_back, 0);
+	assert_int_equal(out.n_fwd, 4);
+	for (int i = 0; i < 4; i++) {
+		assert_ptr_equal(out.fwd[i], copy[i]);
+		assert_int_equal(rte_pktmbuf_data_len(out.fwd[i]), len[i]);
+		assert_memory_equal(rte_pktmbuf_mtod(out.fwd[i], void *), before[i], len[i]);
+	}
+	rte_pktmbuf_free_bulk(out.fwd, out.n_fwd);
+	assert_int_equal(ctr(SS_CTR_WOULD_423), 1);
+	assert_int_equal(ctr(SS_CTR_WOULD_DROP_SCANNER), 1);
+	assert_int_equal(ctr(SS_CTR_WOULD_DROP_NOT_SIP), 1);
+	assert_int_equal(ctr(SS_CTR_PASSED_MONITOR), 3);
+	assert_int_equal(ctr(SS_CTR_SENT_423) + ctr(SS_CTR_DROPPED), 0);
+	check_invariants();
+
+	/* enforce with answer_423, drop_scanners and drop_not_sip off */
+	ss_filter_set_rules(&filter, saved & ~(SS_RULE_423 | SS_RULE_SCANNERS | SS_RULE_NOT_SIP));
+	pkts[0] = sip(&A, register_30("m3"));
+	pkts[1] = sip(&A, scan);
+	pkts[2] = sip(&A, "garbage\r\n\r\n");
+	o = run_at(pkts, 3, 0);
+	assert_int_equal(o.fwd, 3);
+	assert_int_equal(ctr(SS_CTR_PASSED_NOT_SIP), 1);
+	assert_int_equal(ctr(SS_CTR_SENT_423) + ctr(SS_CTR_DROPPED_SCANNER), 0);
+	check_invariants();
+
+	/* back to the config's rules: the next burst answers and drops again */
+	ss_filter_set_rules(&filter, saved);
+	pkts[0] = sip(&A, register_30("m4"));
+	pkts[1] = sip(&A, scan);
+	o = run_at(pkts, 2, 0);
+	assert_int_equal(o.back, 1);
+	assert_int_equal(o.dropped, 1);
+	check_invariants();
+	ss_rl_free(rl);
+}
+
+/*
  * Malformed input at the burst: an empty datagram, a body shorter than
  * Content-Length, a frame shorter than its IP length, a chained mbuf, a
  * jumbo frame in one segment, a multicast source MAC. What passes leaves
@@ -446,6 +517,7 @@ main(void)
 		cmocka_unit_test(test_reply_limit),
 		cmocka_unit_test(test_no_limits),
 		cmocka_unit_test(test_scanner),
+		cmocka_unit_test(test_monitor_and_rules),
 		cmocka_unit_test(test_malformed),
 	};
 

@@ -207,7 +207,7 @@ ss_sources_free(struct ss_sources *s)
 {
 	if (s == NULL)
 		return;
-	rte_lpm_free(s->v4);
+	rte_fib_free(s->v4);
 	rte_lpm6_free(s->v6);
 	rte_free(s);
 }
@@ -238,7 +238,7 @@ create_tables(struct ss_sources *s, const struct reading *r, int socket, char *e
 {
 	uint32_t seq = __atomic_fetch_add(&build_seq, 1, __ATOMIC_RELAXED);
 	uint32_t n4 = 0, n6 = 0;
-	char name[RTE_LPM_NAMESIZE];
+	char name[32];	/* RTE_FIB_NAMESIZE and RTE_LPM6_NAMESIZE are 64 */
 
 	for (size_t i = 0; i < r->n; i++) {
 		if (r->e[i].p.family == 4)
@@ -247,10 +247,20 @@ create_tables(struct ss_sources *s, const struct reading *r, int socket, char *e
 			n6++;
 	}
 	if (n4 != 0) {
-		struct rte_lpm_config c = {.max_rules = n4, .number_tbl8s = tbl8_need(r, 4)};
+		/*
+		 * 4-byte entries: a tbl8 group's index lives in the entry, and
+		 * 1 or 2 bytes would cap the /25../32 prefixes at 127 or 32767
+		 * distinct /24s.
+		 */
+		struct rte_fib_conf c = {
+			.type = RTE_FIB_DIR24_8,
+			.default_nh = SS_SRC_NONE,
+			.max_routes = (int)n4,
+			.dir24_8 = {.nh_sz = RTE_FIB_DIR24_8_4B, .num_tbl8 = tbl8_need(r, 4)},
+		};
 
 		snprintf(name, sizeof(name), "ss_src4_%u", seq);
-		s->v4 = rte_lpm_create(name, socket, &c);
+		s->v4 = rte_fib_create(name, socket, &c);
 	}
 	if (n6 != 0) {
 		struct rte_lpm6_config c = {.max_rules = n6, .number_tbl8s = tbl8_need(r, 6)};
@@ -259,7 +269,7 @@ create_tables(struct ss_sources *s, const struct reading *r, int socket, char *e
 		s->v6 = rte_lpm6_create(name, socket, &c);
 	}
 	if ((n4 != 0 && s->v4 == NULL) || (n6 != 0 && s->v6 == NULL)) {
-		snprintf(err, errlen, "cannot create the source lists' LPM tables for %u IPv4 and "
+		snprintf(err, errlen, "cannot create the source lists' tables for %u IPv4 and "
 				"%u IPv6 prefixes: %s (give EAL more memory: -m)", n4, n6,
 				rte_strerror(rte_errno));
 		return -ENOMEM;
@@ -267,43 +277,57 @@ create_tables(struct ss_sources *s, const struct reading *r, int socket, char *e
 	return 0;
 }
 
-static const char *
-list_name(uint8_t list)
+/*
+ * Order: family, then depth ascending, then address, then list and line:
+ * duplicates and prefixes on both lists end up side by side, found in
+ * one pass instead of a lookup per prefix.
+ */
+static int
+cmp_entry(const void *a, const void *b)
 {
-	return list == SS_SRC_ALLOW ? "allow" : "deny";
+	const struct entry *x = a, *y = b;
+	int c;
+
+	if (x->p.family != y->p.family)
+		return x->p.family - y->p.family;
+	if (x->p.depth != y->p.depth)
+		return x->p.depth - y->p.depth;
+	c = memcmp(x->p.addr, y->p.addr, sizeof(x->p.addr));
+	if (c != 0)
+		return c;
+	if (x->list != y->list)
+		return x->list - y->list;
+	return x->line < y->line ? -1 : x->line > y->line;
 }
 
-/* Add one prefix; a prefix already in the other list is an error. */
+static bool
+same_prefix(const struct entry *x, const struct entry *y)
+{
+	return x->p.family == y->p.family && x->p.depth == y->p.depth &&
+		memcmp(x->p.addr, y->p.addr, sizeof(x->p.addr)) == 0;
+}
+
+/* Add one prefix (sorted, not yet in the tables). */
 static int
 add_entry(struct ss_sources *s, const struct entry *e, const char *path, char *err,
 		size_t errlen)
 {
-	uint32_t hop = 0;
-	int present, rc;
+	int rc;
 
 	if (e->p.family == 4) {
 		uint32_t a;
 
 		memcpy(&a, e->p.addr, sizeof(a));
-		a = rte_be_to_cpu_32(a);
-		present = rte_lpm_is_rule_present(s->v4, a, e->p.depth, &hop);
-		rc = present == 1 ? 0 : rte_lpm_add(s->v4, a, e->p.depth, e->list);
+		rc = rte_fib_add(s->v4, rte_be_to_cpu_32(a), e->p.depth, e->list);
 	} else {
-		present = rte_lpm6_is_rule_present(s->v6, e->p.addr, e->p.depth, &hop);
-		rc = present == 1 ? 0 : rte_lpm6_add(s->v6, e->p.addr, e->p.depth, e->list);
-	}
-	if (present == 1 && hop != e->list) {
-		snprintf(err, errlen, "%s:%u: prefix is on the %s list too: a source is either "
-				"allowed or denied", path, e->line, list_name((uint8_t)hop));
-		return -EINVAL;
+		rc = rte_lpm6_add(s->v6, e->p.addr, e->p.depth, e->list);
 	}
 	if (rc < 0) {
 		snprintf(err, errlen, "%s:%u: cannot add the prefix: %s", path, e->line,
 				strerror(-rc));
 		return rc;
 	}
-	if (present != 1)
-		s->n[e->list - 1][e->p.family == 4 ? 0 : 1]++;
+	s->n[e->list - 1][e->p.family == 4 ? 0 : 1]++;
 	return 0;
 }
 
@@ -312,7 +336,6 @@ ss_sources_build(const char *allow, const char *deny, int socket, char *err, siz
 {
 	const char *path[2] = {allow, deny};
 	struct reading r = {0};
-	size_t split = 0;
 	struct ss_sources *s;
 	uint32_t n;
 	int rc = 0;
@@ -323,8 +346,6 @@ ss_sources_build(const char *allow, const char *deny, int socket, char *err, siz
 		rc = read_list(path[l], (uint8_t)(l + 1), &r, &n, NULL, err, errlen);
 		if (rc > 0)
 			rc = -EINVAL;
-		if (l == 0)
-			split = r.n;
 	}
 	if (rc < 0) {
 		free(r.e);
@@ -336,9 +357,23 @@ ss_sources_build(const char *allow, const char *deny, int socket, char *err, siz
 		free(r.e);
 		return NULL;
 	}
+	qsort(r.e, r.n, sizeof(r.e[0]), cmp_entry);
 	rc = create_tables(s, &r, socket, err, errlen);
-	for (size_t i = 0; i < r.n && rc == 0; i++)
-		rc = add_entry(s, &r.e[i], i < split ? allow : deny, err, errlen);
+	for (size_t i = 0; i < r.n && rc == 0; i++) {
+		const struct entry *e = &r.e[i];
+
+		if (i > 0 && same_prefix(e, &r.e[i - 1])) {
+			/* sorted: allow before deny, so a conflict shows on the deny line */
+			if (e->list != r.e[i - 1].list) {
+				snprintf(err, errlen, "%s:%u: prefix is on the allow list too (%s:%u): "
+						"a source is either allowed or denied", deny, e->line,
+						allow, r.e[i - 1].line);
+				rc = -EINVAL;
+			}
+			continue;	/* a repeat within one list is harmless */
+		}
+		rc = add_entry(s, e, path[e->list - 1], err, errlen);
+	}
 	free(r.e);
 	if (rc < 0) {
 		ss_sources_free(s);

@@ -187,7 +187,8 @@ backoff_next(struct ss_fleet *f)
 	if (b > f->backoff_max_ms)
 		b = f->backoff_max_ms;
 	f->backoff_ms = b;
-	return b - b / 4 + (unsigned int)rand_r(&f->seed) % (b / 2 + 1);
+	/* within +-25 %: b/2 would overshoot by one when b/4 rounds down */
+	return b - b / 4 + (unsigned int)rand_r(&f->seed) % (2 * (b / 4) + 1);
 }
 
 /* A failed step: close, count the outage once, log, back off. */

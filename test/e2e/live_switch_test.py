@@ -39,6 +39,7 @@ try:
     import logging
     logging.getLogger("scapy.runtime").setLevel(logging.ERROR)
     from scapy.all import AsyncSniffer, sendp
+    from scapy.layers.inet import IP, UDP
     from scapy.layers.l2 import Ether
     import sipgen
 except ImportError as e:
@@ -127,7 +128,10 @@ def exchange(frames):
     got_fwd = fwd.stop() or []
     replies = [bytes(p) for p in got_back
                if p.haslayer(Ether) and p[Ether].src == sipgen.SHIELD_MAC]
-    return replies, [bytes(p) for p in got_fwd]
+    # only the test's datagrams: a kernel's own frames on a fresh veth pass too
+    ours = [bytes(p) for p in got_fwd if p.haslayer(IP) and p.haslayer(UDP) and
+            p[IP].src == sipgen.CLIENT_IP and p[UDP].dport == 5060]
+    return replies, ours
 
 
 def is_423(frame):
