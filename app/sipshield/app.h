@@ -234,6 +234,14 @@ app_request_quit(void)
  * exist, unhooked before anything they read is freed.
  */
 int app_telemetry_register(struct app *a, char *err, size_t errlen);
+
+/*
+ * Checked adds for /sipshield/... replies: 0, or -E2BIG when the reply
+ * is full. A string longer than telemetry carries is cut, visibly ("...").
+ */
+struct rte_tel_data;
+int app_tel_add_u64(struct rte_tel_data *d, const char *name, uint64_t v);
+int app_tel_add_str(struct rte_tel_data *d, const char *name, const char *s);
 void app_telemetry_stop(void);
 
 /*

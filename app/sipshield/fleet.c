@@ -94,27 +94,6 @@ app_fleet_stop(struct app *a)
 
 /* --- /sipshield/fleet -------------------------------------------------- */
 
-#define TEL_STR_MAX (RTE_TEL_MAX_STRING_LEN - 1)
-
-static int
-add_u64(struct rte_tel_data *d, const char *name, uint64_t v)
-{
-	return rte_tel_data_add_dict_u64(d, name, v) == 0 ? 0 : -E2BIG;
-}
-
-/* Cut, visibly, to what a telemetry string holds. */
-static int
-add_str(struct rte_tel_data *d, const char *name, const char *s)
-{
-	char buf[RTE_TEL_MAX_STRING_LEN];
-
-	if (strlen(s) > TEL_STR_MAX)
-		snprintf(buf, sizeof(buf), "...%s", s + strlen(s) - (TEL_STR_MAX - 3));
-	else
-		snprintf(buf, sizeof(buf), "%s", s);
-	return rte_tel_data_add_dict_string(d, name, buf) == 0 ? 0 : -E2BIG;
-}
-
 int
 app_fleet_config(const struct app *a, struct rte_tel_data *d)
 {
@@ -123,13 +102,13 @@ app_fleet_config(const struct app *a, struct rte_tel_data *d)
 	int rc = 0;
 
 	if (!c->enabled)
-		return add_str(d, "fleet_redis", "none");
+		return app_tel_add_str(d, "fleet_redis", "none");
 	ss_conf_fleet_address(c, addr, sizeof(addr));
-	rc |= add_str(d, "fleet_redis", addr);
-	rc |= add_str(d, "fleet_key_prefix", c->key_prefix);
+	rc |= app_tel_add_str(d, "fleet_redis", addr);
+	rc |= app_tel_add_str(d, "fleet_key_prefix", c->key_prefix);
 	/* the file's name: its text is never shown */
-	rc |= add_str(d, "fleet_password_file", c->password_file[0] ? c->password_file : "none");
-	rc |= add_u64(d, "fleet_stream_maxlen", c->stream_maxlen);
+	rc |= app_tel_add_str(d, "fleet_password_file", c->password_file[0] ? c->password_file : "none");
+	rc |= app_tel_add_u64(d, "fleet_stream_maxlen", c->stream_maxlen);
 	return rc;
 }
 
@@ -143,28 +122,28 @@ app_fleet_telemetry(struct app *a, struct rte_tel_data *d)
 
 	rte_tel_data_start_dict(d);
 	if (!c->enabled || a->fleet == NULL)
-		return add_u64(d, "enabled", 0);
+		return app_tel_add_u64(d, "enabled", 0);
 	ss_fleet_get_state(a->fleet, &st);
 	ss_conf_fleet_address(c, addr, sizeof(addr));
-	rc |= add_u64(d, "enabled", 1);
-	rc |= add_str(d, "redis", addr);
-	rc |= add_str(d, "key_prefix", c->key_prefix);
+	rc |= app_tel_add_u64(d, "enabled", 1);
+	rc |= app_tel_add_str(d, "redis", addr);
+	rc |= app_tel_add_str(d, "key_prefix", c->key_prefix);
 	/* whether a password is used; never the password, nor its file's text */
-	rc |= add_u64(d, "auth", c->password_file[0] != '\0');
-	rc |= add_u64(d, "connected", st.connected);
-	rc |= add_u64(d, "synced", st.synced);
-	rc |= add_str(d, "last_id", st.last_id);
-	rc |= add_u64(d, "entries", st.entries);
-	rc |= add_u64(d, "changes_applied", st.changes_applied);
-	rc |= add_u64(d, "bad_entries", st.bad_entries);
-	rc |= add_u64(d, "outages", st.outages);
-	rc |= add_u64(d, "full_loads", st.full_loads);
+	rc |= app_tel_add_u64(d, "auth", c->password_file[0] != '\0');
+	rc |= app_tel_add_u64(d, "connected", st.connected);
+	rc |= app_tel_add_u64(d, "synced", st.synced);
+	rc |= app_tel_add_str(d, "last_id", st.last_id);
+	rc |= app_tel_add_u64(d, "entries", st.entries);
+	rc |= app_tel_add_u64(d, "changes_applied", st.changes_applied);
+	rc |= app_tel_add_u64(d, "bad_entries", st.bad_entries);
+	rc |= app_tel_add_u64(d, "outages", st.outages);
+	rc |= app_tel_add_u64(d, "full_loads", st.full_loads);
 	rc |= rte_tel_data_add_dict_int(d, "seconds_since_change",
 			st.seconds_since_change > INT32_MAX ? INT32_MAX :
 			(int)st.seconds_since_change) == 0 ? 0 : -E2BIG;
-	rc |= add_u64(d, "last_load_ms", st.last_load_ms);
-	rc |= add_u64(d, "last_load_entries", st.last_load_entries);
-	rc |= add_str(d, "last_error", st.last_error);
-	rc |= add_str(d, "last_bad_entry", st.last_bad);
+	rc |= app_tel_add_u64(d, "last_load_ms", st.last_load_ms);
+	rc |= app_tel_add_u64(d, "last_load_entries", st.last_load_entries);
+	rc |= app_tel_add_str(d, "last_error", st.last_error);
+	rc |= app_tel_add_str(d, "last_bad_entry", st.last_bad);
 	return rc != 0 ? -E2BIG : 0;
 }

@@ -38,15 +38,15 @@ static pthread_rwlock_t tel_lock = PTHREAD_RWLOCK_INITIALIZER;
 #define MAX_PARAMS 3
 
 /* Add helpers: any failure makes the whole reply fail (negative return). */
-static int
-add_u64(struct rte_tel_data *d, const char *name, uint64_t v)
+int
+app_tel_add_u64(struct rte_tel_data *d, const char *name, uint64_t v)
 {
 	return rte_tel_data_add_dict_u64(d, name, v) == 0 ? 0 : -E2BIG;
 }
 
 /* A string, cut to what telemetry carries (with a visible mark). */
-static int
-add_str(struct rte_tel_data *d, const char *name, const char *s)
+int
+app_tel_add_str(struct rte_tel_data *d, const char *name, const char *s)
 {
 	char buf[RTE_TEL_MAX_STRING_LEN];
 
@@ -72,7 +72,7 @@ static int
 reply_error(struct rte_tel_data *d, const char *msg)
 {
 	rte_tel_data_start_dict(d);
-	return add_str(d, "error", msg);
+	return app_tel_add_str(d, "error", msg);
 }
 
 /* --- Counters ---------------------------------------------------------- */
@@ -95,7 +95,7 @@ static int
 add_all_counters(struct rte_tel_data *d, const struct ss_counters *c)
 {
 	for (unsigned int i = 0; i < SS_CTR_COUNT; i++)
-		if (add_u64(d, ss_ctr_name((enum ss_ctr)i), c->c[i]) < 0)
+		if (app_tel_add_u64(d, ss_ctr_name((enum ss_ctr)i), c->c[i]) < 0)
 			return -E2BIG;
 	return 0;
 }
@@ -110,7 +110,7 @@ static int
 add_summary(struct rte_tel_data *d, const struct ss_counters *c)
 {
 	for (unsigned int i = 0; i < RTE_DIM(summary_ctrs); i++)
-		if (add_u64(d, ss_ctr_name(summary_ctrs[i]), c->c[summary_ctrs[i]]) < 0)
+		if (app_tel_add_u64(d, ss_ctr_name(summary_ctrs[i]), c->c[summary_ctrs[i]]) < 0)
 			return -E2BIG;
 	return 0;
 }
@@ -145,7 +145,7 @@ do_workers(const char *cmd, const char *params, struct rte_tel_data *d)
 	RTE_SET_USED(cmd);
 	RTE_SET_USED(params);
 	rte_tel_data_start_dict(d);
-	if (add_u64(d, "count", a->n_workers) < 0)
+	if (app_tel_add_u64(d, "count", a->n_workers) < 0)
 		return -E2BIG;
 	for (unsigned int i = 0; i < a->n_workers; i++) {
 		struct rte_tel_data *w = rte_tel_data_alloc();
@@ -156,7 +156,7 @@ do_workers(const char *cmd, const char *params, struct rte_tel_data *d)
 		rte_tel_data_start_dict(w);
 		worker_counters(a->worker[i], a->n_ports, &sum);
 		snprintf(name, sizeof(name), "worker%u", i);
-		if (add_u64(w, "lcore", a->worker[i]->lcore_id) < 0 || add_summary(w, &sum) < 0) {
+		if (app_tel_add_u64(w, "lcore", a->worker[i]->lcore_id) < 0 || add_summary(w, &sum) < 0) {
 			rte_tel_data_free(w);
 			return -E2BIG;
 		}
@@ -198,7 +198,7 @@ do_worker(const char *cmd, const char *params, struct rte_tel_data *d)
 	}
 	w = a->worker[i];
 	rte_tel_data_start_dict(d);
-	if (add_u64(d, "lcore", w->lcore_id) < 0)
+	if (app_tel_add_u64(d, "lcore", w->lcore_id) < 0)
 		return -E2BIG;
 	for (unsigned int p = 0; p < a->n_ports; p++) {
 		struct rte_tel_data *c = rte_tel_data_alloc();
@@ -233,16 +233,16 @@ add_port(struct rte_tel_data *d, const struct app *a, unsigned int role)
 	memset(&st, 0, sizeof(st));
 	rte_eth_stats_get(port->port_id, &st);
 	sum_counters(a, (int)role, &sum);
-	rc |= add_u64(c, "port_id", port->port_id);
-	rc |= add_str(c, "name", port->name);
-	rc |= add_u64(c, "ipackets", st.ipackets);
-	rc |= add_u64(c, "opackets", st.opackets);
-	rc |= add_u64(c, "ibytes", st.ibytes);
-	rc |= add_u64(c, "obytes", st.obytes);
-	rc |= add_u64(c, "imissed", st.imissed);
-	rc |= add_u64(c, "ierrors", st.ierrors);
-	rc |= add_u64(c, "oerrors", st.oerrors);
-	rc |= add_u64(c, "rx_nombuf", st.rx_nombuf);
+	rc |= app_tel_add_u64(c, "port_id", port->port_id);
+	rc |= app_tel_add_str(c, "name", port->name);
+	rc |= app_tel_add_u64(c, "ipackets", st.ipackets);
+	rc |= app_tel_add_u64(c, "opackets", st.opackets);
+	rc |= app_tel_add_u64(c, "ibytes", st.ibytes);
+	rc |= app_tel_add_u64(c, "obytes", st.obytes);
+	rc |= app_tel_add_u64(c, "imissed", st.imissed);
+	rc |= app_tel_add_u64(c, "ierrors", st.ierrors);
+	rc |= app_tel_add_u64(c, "oerrors", st.oerrors);
+	rc |= app_tel_add_u64(c, "rx_nombuf", st.rx_nombuf);
 	rc |= add_summary(c, &sum);
 	if (rc != 0) {
 		rte_tel_data_free(c);
@@ -289,10 +289,10 @@ do_pools(const char *cmd, const char *params, struct rte_tel_data *d)
 		if (c == NULL)
 			return -ENOMEM;
 		rte_tel_data_start_dict(c);
-		rc |= add_u64(c, "socket", s);
-		rc |= add_u64(c, "size", mp->size);
-		rc |= add_u64(c, "avail", rte_mempool_avail_count(mp));
-		rc |= add_u64(c, "in_use", rte_mempool_in_use_count(mp));
+		rc |= app_tel_add_u64(c, "socket", s);
+		rc |= app_tel_add_u64(c, "size", mp->size);
+		rc |= app_tel_add_u64(c, "avail", rte_mempool_avail_count(mp));
+		rc |= app_tel_add_u64(c, "in_use", rte_mempool_in_use_count(mp));
 		if (rc != 0) {
 			rte_tel_data_free(c);
 			return -E2BIG;
@@ -445,7 +445,7 @@ do_top_sources(const char *cmd, const char *params, struct rte_tel_data *d)
 	}
 	qsort(all, m, sizeof(*all), cmp_drops);
 	rte_tel_data_start_dict(d);
-	rc = add_u64(d, "count", RTE_MIN(m, want));
+	rc = app_tel_add_u64(d, "count", RTE_MIN(m, want));
 	if (rc == 0)
 		rc = add_sources(d, all, RTE_MIN(m, want));
 	free(all);
@@ -483,9 +483,9 @@ add_limit(struct rte_tel_data *d, const char *name, const struct ss_conf_limit *
 	char buf[32];
 
 	if (l->rate == 0)
-		return add_str(d, name, "off");
+		return app_tel_add_str(d, name, "off");
 	snprintf(buf, sizeof(buf), "%u/%u", l->rate, l->burst);
-	return add_str(d, name, buf);
+	return app_tel_add_str(d, name, buf);
 }
 
 /*
@@ -498,10 +498,10 @@ add_rules(struct rte_tel_data *d, uint32_t rules)
 	char key[64];
 	int rc = 0;
 
-	rc |= add_str(d, "filter_mode", (rules & SS_RULE_MONITOR) ? "monitor" : "enforce");
+	rc |= app_tel_add_str(d, "filter_mode", (rules & SS_RULE_MONITOR) ? "monitor" : "enforce");
 	for (uint32_t bit = 1; bit & SS_RULE_ALL; bit <<= 1) {
 		snprintf(key, sizeof(key), "filter_%s", ss_filter_rule_name(bit));
-		rc |= add_str(d, key, (rules & bit) ? "on" : "off");
+		rc |= app_tel_add_str(d, key, (rules & bit) ? "on" : "off");
 	}
 	return rc;
 }
@@ -519,35 +519,35 @@ do_config(const char *cmd, const char *params, struct rte_tel_data *d)
 	methods_text(c->redirect_methods, methods, sizeof(methods));
 	ports_text(c, ports, sizeof(ports));
 	rte_tel_data_start_dict(d);
-	rc |= add_str(d, "config_file", c->path);
-	rc |= add_u64(d, "ports_outside", c->port_outside);
+	rc |= app_tel_add_str(d, "config_file", c->path);
+	rc |= app_tel_add_u64(d, "ports_outside", c->port_outside);
 	if (a->n_ports == 2)
-		rc |= add_u64(d, "ports_inside", c->port_inside);
+		rc |= app_tel_add_u64(d, "ports_inside", c->port_inside);
 	else
-		rc |= add_str(d, "ports_inside", "none");
-	rc |= add_u64(d, "filter_min_expires", c->min_expires);
-	rc |= add_u64(d, "filter_min_expires_subscribe", c->min_expires_subscribe);
-	rc |= add_str(d, "filter_redirect_methods", methods[0] ? methods : "none");
-	rc |= add_str(d, "filter_sip_ports", ports);
-	rc |= add_str(d, "filter_moved_table", c->moved_table[0] ? c->moved_table : "none");
-	rc |= add_str(d, "filter_tag_secret", c->tag_secret[0] ? c->tag_secret :
+		rc |= app_tel_add_str(d, "ports_inside", "none");
+	rc |= app_tel_add_u64(d, "filter_min_expires", c->min_expires);
+	rc |= app_tel_add_u64(d, "filter_min_expires_subscribe", c->min_expires_subscribe);
+	rc |= app_tel_add_str(d, "filter_redirect_methods", methods[0] ? methods : "none");
+	rc |= app_tel_add_str(d, "filter_sip_ports", ports);
+	rc |= app_tel_add_str(d, "filter_moved_table", c->moved_table[0] ? c->moved_table : "none");
+	rc |= app_tel_add_str(d, "filter_tag_secret", c->tag_secret[0] ? c->tag_secret :
 			"none (random at start-up)");
 	rc |= add_rules(d, ss_filter_rules(&a->filter));
-	rc |= add_str(d, "filter_scanner_agents", c->scanner_agents[0] ? c->scanner_agents :
+	rc |= app_tel_add_str(d, "filter_scanner_agents", c->scanner_agents[0] ? c->scanner_agents :
 			"none (built-in list)");
-	rc |= add_u64(d, "filter_scanner_patterns", a->n_scanner_agents);
+	rc |= app_tel_add_u64(d, "filter_scanner_patterns", a->n_scanner_agents);
 	rc |= add_limit(d, "limits_requests_per_source", &c->requests_per_source);
 	rc |= add_limit(d, "limits_replies_per_source", &c->replies_per_source);
 	rc |= add_limit(d, "limits_replies_node", &c->replies_node);
-	rc |= add_u64(d, "limits_node_shares", a->n_limited);
-	rc |= add_u64(d, "limits_sources_table", c->sources_table);
-	rc |= add_str(d, "sources_allow", c->sources_allow[0] ? c->sources_allow : "none");
-	rc |= add_str(d, "sources_deny", c->sources_deny[0] ? c->sources_deny : "none");
-	rc |= add_u64(d, "dataplane_idle_sleep_us", c->idle_sleep_us);
-	rc |= add_u64(d, "dataplane_rx_desc", c->rx_desc);
-	rc |= add_u64(d, "dataplane_tx_desc", c->tx_desc);
+	rc |= app_tel_add_u64(d, "limits_node_shares", a->n_limited);
+	rc |= app_tel_add_u64(d, "limits_sources_table", c->sources_table);
+	rc |= app_tel_add_str(d, "sources_allow", c->sources_allow[0] ? c->sources_allow : "none");
+	rc |= app_tel_add_str(d, "sources_deny", c->sources_deny[0] ? c->sources_deny : "none");
+	rc |= app_tel_add_u64(d, "dataplane_idle_sleep_us", c->idle_sleep_us);
+	rc |= app_tel_add_u64(d, "dataplane_rx_desc", c->rx_desc);
+	rc |= app_tel_add_u64(d, "dataplane_tx_desc", c->tx_desc);
 	rc |= app_fleet_config(a, d);
-	rc |= add_u64(d, "workers", a->n_workers);
+	rc |= app_tel_add_u64(d, "workers", a->n_workers);
 	return rc != 0 ? -E2BIG : 0;
 }
 
@@ -671,10 +671,10 @@ do_moved_get(const char *cmd, const char *params, struct rte_tel_data *d)
 			ss_sip_key_format(&k, key, sizeof(key)) < 0)
 		snprintf(key, sizeof(key), "?");
 	rte_tel_data_start_dict(d);
-	rc = strlen(key) <= URI_PART ? add_str(d, "key", key) : add_parts(d, "key_parts", key);
+	rc = strlen(key) <= URI_PART ? app_tel_add_str(d, "key", key) : add_parts(d, "key_parts", key);
 	if (rc < 0 || add_parts(d, "uri_parts", uri) < 0)
 		return -E2BIG;
-	return has_exp ? add_u64(d, "expires", exp) : 0;
+	return has_exp ? app_tel_add_u64(d, "expires", exp) : 0;
 }
 
 /*
@@ -688,7 +688,7 @@ static int
 reply_ok(struct rte_tel_data *d)
 {
 	rte_tel_data_start_dict(d);
-	return add_u64(d, "ok", 1);
+	return app_tel_add_u64(d, "ok", 1);
 }
 
 static int
@@ -740,7 +740,7 @@ static int
 reply_entries(struct rte_tel_data *d, uint32_t n)
 {
 	rte_tel_data_start_dict(d);
-	return add_u64(d, "entries", n);
+	return app_tel_add_u64(d, "entries", n);
 }
 
 static int
@@ -789,12 +789,12 @@ reply_sources(struct rte_tel_data *d, const struct app *a)
 
 	ss_sources_ctl_counts(a->sources_ctl, n);
 	rte_tel_data_start_dict(d);
-	rc |= add_str(d, "allow_file", a->conf.sources_allow[0] ? a->conf.sources_allow : "none");
-	rc |= add_str(d, "deny_file", a->conf.sources_deny[0] ? a->conf.sources_deny : "none");
-	rc |= add_u64(d, "allow_ipv4", n[0][0]);
-	rc |= add_u64(d, "allow_ipv6", n[0][1]);
-	rc |= add_u64(d, "deny_ipv4", n[1][0]);
-	rc |= add_u64(d, "deny_ipv6", n[1][1]);
+	rc |= app_tel_add_str(d, "allow_file", a->conf.sources_allow[0] ? a->conf.sources_allow : "none");
+	rc |= app_tel_add_str(d, "deny_file", a->conf.sources_deny[0] ? a->conf.sources_deny : "none");
+	rc |= app_tel_add_u64(d, "allow_ipv4", n[0][0]);
+	rc |= app_tel_add_u64(d, "allow_ipv6", n[0][1]);
+	rc |= app_tel_add_u64(d, "deny_ipv4", n[1][0]);
+	rc |= app_tel_add_u64(d, "deny_ipv6", n[1][1]);
 	return rc != 0 ? -E2BIG : 0;
 }
 
