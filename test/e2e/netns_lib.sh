@@ -105,3 +105,28 @@ sipp_stat() {
 counter() {
 	awk -v n="$1" '$1 == n { print $2; found = 1; exit } END { if (!found) print "" }' "$2"
 }
+
+# lab_teardown RC: the end of a test run, once its own processes are
+# stopped. Keeps sipshield's log, takes the lab down when lab_up is 1
+# (root: the repository), and keeps WORK when a check failed (RC 1) or
+# KEEP=1: a failure leaves its evidence (sipp logs, sipshield's log), an
+# interrupted run does not.
+lab_teardown() {
+	if [ "${lab_up:-0}" -eq 1 ]; then
+		cp "$LAB_DIR/sipshield.log" "$WORK/" 2>/dev/null || true
+		"$root/scripts/lab.sh" down >"$WORK/down.out" 2>&1 || true
+	fi
+	if [ "${KEEP:-0}" = 1 ] || [ "$1" -eq 1 ]; then
+		echo "# files kept in $WORK"
+	else
+		rm -rf "$WORK"
+	fi
+}
+
+# The tests' checks: an ok or FAIL line each, failures counted.
+failures=0
+ok() { echo "ok - $*"; }
+fail() {
+	echo "FAIL - $*"
+	failures=$((failures + 1))
+}

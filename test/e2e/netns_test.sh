@@ -81,28 +81,11 @@ cleanup() {
 	trap - EXIT INT TERM HUP
 	sipp_uas_stop uas || true
 	sipp_uas_stop uas_load || true
-	if [ $lab_up -eq 1 ]; then
-		cp "$LAB_DIR/sipshield.log" "$WORK/" 2>/dev/null || true
-		"$root/scripts/lab.sh" down >"$WORK/down.out" 2>&1 || true
-	fi
-	# a failed check leaves its evidence (sipp logs, sipshield's log);
-	# an interrupted run does not
-	if [ "${KEEP:-0}" = 1 ] || [ $rc -eq 1 ]; then
-		echo "# files kept in $WORK"
-	else
-		rm -rf "$WORK"
-	fi
+	lab_teardown $rc
 	exit $rc
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM HUP
-
-failures=0
-ok() { echo "ok - $*"; }
-fail() {
-	echo "FAIL - $*"
-	failures=$((failures + 1))
-}
 
 # expect WHAT VALUE OP LIMIT WHY: one check of a counter (OP: -ge or -eq)
 expect() {

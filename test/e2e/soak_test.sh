@@ -85,26 +85,12 @@ cleanup() {
 		kill -TERM "$p" 2>/dev/null || true
 	done
 	sipp_uas_stop uas || true
-	if [ $lab_up -eq 1 ]; then
-		cp "$LAB_DIR/sipshield.log" "$WORK/" 2>/dev/null || true
-		"$root/scripts/lab.sh" down >"$WORK/down.out" 2>&1 || true
-	fi
-	if [ "${KEEP:-0}" = 1 ] || [ $rc -eq 1 ]; then
-		echo "# files kept in $WORK"
-	else
-		rm -rf "$WORK"
-	fi
+	lab_teardown $rc
 	exit $rc
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM HUP
 
-failures=0
-ok() { echo "ok - $*"; }
-fail() {
-	echo "FAIL - $*"
-	failures=$((failures + 1))
-}
 check() { # WHAT COND...: the condition as test(1) arguments
 	what=$1
 	shift
